@@ -1,0 +1,23 @@
+"""The smallest minikoa app: ``gunicorn 'examples.hello:app'``."""
+
+from minikoa import App
+
+app = App()
+
+
+@app.get("/")
+def index(ctx):
+    return {"message": "Hello from minikoa"}
+
+
+@app.get("/hello/:name")
+def hello(ctx):
+    return {"hello": ctx.params["name"]}
+
+
+@app.post("/echo")
+def echo(ctx):
+    body = ctx.request_body
+    if body is None:
+        ctx.throw(415, "Send a JSON body (Content-Type: application/json)")
+    return {"echo": body}

@@ -1,0 +1,29 @@
+"""minikoa: Strapi's back-end customization model as a small, fast Python WSGI framework."""
+
+from .app import App, Route
+from .context import Context, State
+from .errors import (
+    ApplicationError,
+    ForbiddenError,
+    HttpError,
+    MethodNotAllowedError,
+    NotFoundError,
+    PaginationError,
+    PayloadTooLargeError,
+    PolicyError,
+    RateLimitError,
+    UnauthorizedError,
+    UnsupportedMediaTypeError,
+    ValidationError,
+)
+from .router import RouteError, Router
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "App", "Route", "Context", "State", "Router", "RouteError",
+    "HttpError", "ApplicationError", "ValidationError", "PaginationError",
+    "UnauthorizedError", "ForbiddenError", "PolicyError", "NotFoundError",
+    "MethodNotAllowedError", "PayloadTooLargeError", "UnsupportedMediaTypeError",
+    "RateLimitError",
+]

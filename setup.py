@@ -1,0 +1,30 @@
+from pathlib import Path
+
+from setuptools import find_packages, setup
+
+README = Path(__file__).with_name("README.md")
+
+setup(
+    name="minikoa",
+    version="0.1.0",
+    description="Strapi's back-end customization model as a small, fast Python WSGI framework",
+    long_description=README.read_text(encoding="utf-8") if README.exists() else "",
+    long_description_content_type="text/markdown",
+    packages=find_packages(include=["minikoa", "minikoa.*"]),
+    python_requires=">=3.10",
+    install_requires=[
+        "werkzeug>=3.1",
+        "sqlite-utils>=4.0",
+        "requests>=2.32",
+        "gunicorn>=23",
+    ],
+    extras_require={
+        "test": ["pytest>=8.0", "hypothesis>=6.100"],
+        "bench": ["falcon>=4.0", "flask>=3.0"],
+        "lint": ["ruff>=0.6"],
+    },
+    classifiers=[
+        "Programming Language :: Python :: 3",
+        "Topic :: Internet :: WWW/HTTP :: WSGI :: Application",
+    ],
+)

@@ -1,0 +1,85 @@
+"""Shared fixtures: apps, test clients and a real gunicorn on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from minikoa import App
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def app() -> App:
+    return App()
+
+
+@pytest.fixture
+def client(app: App):
+    return app.test_client()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A gunicorn process serving ``target`` on 127.0.0.1, stopped on exit."""
+
+    def __init__(self, target: str, workers: int = 1, env: dict[str, str] | None = None,
+                 cwd: Path = ROOT) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        self.proc = subprocess.Popen(
+            [str(gunicorn), "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
+             "--graceful-timeout", "5", target],
+            cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited early:\n{self.proc.stdout.read()}")
+            try:
+                requests.get(self.url + "/", timeout=1)
+                return
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("gunicorn did not start within 20 s")
+
+    def stop(self) -> str:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.stdout.read() if self.proc.stdout else ""
+
+
+@pytest.fixture
+def serve() -> Iterator:
+    """``serve("module:app")`` starts gunicorn and returns the Server."""
+    servers: list[Server] = []
+
+    def start(target: str, **kw) -> Server:
+        server = Server(target, **kw)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()

@@ -1,0 +1,180 @@
+"""App: registration, dispatch, 404/405/OPTIONS/HEAD, routes listing, build."""
+
+from __future__ import annotations
+
+import pytest
+
+from minikoa import App, PolicyError, RouteError
+from minikoa.policies import PolicySpecError
+
+
+def test_decorators_for_every_method(app, client):
+    for method in ("get", "post", "put", "patch", "delete"):
+        getattr(app, method)("/m")(lambda ctx, m=method: {"method": m})
+    for method in ("get", "post", "put", "patch", "delete"):
+        assert client.open("/m", method=method.upper()).json == {"method": method}
+
+
+def test_route_with_method_list_and_direct_handler(app, client):
+    def handler(ctx):
+        return {"m": ctx.method}
+
+    assert app.route(["GET", "post"], "/x", handler) is handler
+    assert client.get("/x").json == {"m": "GET"}
+    assert client.post("/x").json == {"m": "POST"}
+
+
+def test_duplicate_registration_fails_at_once(app):
+    @app.get("/a/:id")
+    def first(ctx): ...
+
+    with pytest.raises(RouteError, match="first"):
+        @app.get("/a/:other")
+        def second(ctx): ...
+
+
+def test_unknown_path_is_404_in_strapi_shape(client):
+    res = client.get("/api/nope")
+    assert res.status_code == 404
+    assert res.json == {"data": None, "error": {"status": 404, "name": "NotFoundError",
+                                                "message": "Not Found", "details": {}}}
+
+
+def test_wrong_method_is_405_with_allow(app, client):
+    app.get("/api/articles")(lambda ctx: [])
+    app.post("/api/articles")(lambda ctx: {})
+    res = client.patch("/api/articles")
+    assert res.status_code == 405
+    assert res.headers["Allow"] == "HEAD, GET, POST"
+    assert res.json["error"]["name"] == "MethodNotAllowedError"
+
+
+def test_options_is_automatic_unless_routed(app, client):
+    app.get("/auto")(lambda ctx: {})
+    app.put("/auto")(lambda ctx: {})
+
+    @app.options("/own")
+    def own(ctx):
+        ctx.set("X-Own", "1")
+        ctx.status = 200
+        return "custom"
+
+    res = client.options("/auto")
+    assert res.status_code == 204 and res.headers["Allow"] == "HEAD, GET, PUT" and res.data == b""
+    res = client.options("/own")
+    assert res.status_code == 200 and res.headers["X-Own"] == "1" and res.data == b"custom"
+    assert client.options("/missing").status_code == 404
+
+
+def test_head_runs_the_get_handler_without_body(app, client):
+    calls = []
+
+    @app.get("/h")
+    def handler(ctx):
+        calls.append(ctx.method)
+        return {"a": 1}
+
+    res = client.head("/h")
+    assert res.status_code == 200 and res.data == b"" and res.headers["Content-Length"] == "7"
+    assert calls == ["HEAD"]
+
+
+def test_trailing_slash_default_and_strict():
+    app = App()
+    app.get("/articles")(lambda ctx: {"ok": 1})
+    assert app.test_client().get("/articles/").status_code == 200
+    strict = App(strict_slashes=True)
+    strict.get("/articles")(lambda ctx: {"ok": 1})
+    assert strict.test_client().get("/articles/").status_code == 404
+    assert strict.test_client().get("/articles").status_code == 200
+
+
+def test_routes_listing(app):
+    def mw(ctx):
+        yield
+
+    def is_admin(ctx, config, app):
+        return True
+
+    @app.get("/a/:id", policies=[is_admin, {"name": "global::is-owner", "config": {"x": 1}}],
+             middlewares=[mw], config={"auth": False})
+    def show(ctx): ...
+
+    app.post("/b", name="api::thing.thing.create")(lambda ctx: None)
+    listed = [r.as_dict() for r in app.routes]
+    assert listed[0]["method"] == "GET" and listed[0]["path"] == "/a/:id"
+    assert listed[0]["handler"].endswith("show")
+    assert listed[0]["policies"][0].endswith("is_admin")
+    assert listed[0]["policies"][1] == "global::is-owner"
+    assert listed[0]["middlewares"][0].endswith("mw")
+    assert listed[1] == {"method": "POST", "path": "/b", "handler": "api::thing.thing.create",
+                         "policies": [], "middlewares": []}
+    assert app.routes[0].config == {"auth": False}
+
+
+def test_route_policies(app, client):
+    calls = []
+
+    def allow(ctx, config, app_):
+        calls.append(("allow", config, app_ is app))
+        return True
+
+    def deny(ctx, config, app_):
+        return False
+
+    def custom(ctx, config, app_):
+        raise PolicyError("Only owners", {"policy": "custom"})
+
+    app.register_policy("global::deny", deny)
+    app.get("/ok", policies=[{"name": allow, "config": {"role": "x"}}])(lambda ctx: {"ok": True})
+    app.get("/denied", policies=[allow, "global::deny"])(lambda ctx: {"ok": True})
+    app.get("/custom", policies=[custom])(lambda ctx: {"ok": True})
+
+    assert client.get("/ok").json == {"ok": True}
+    assert calls == [("allow", {"role": "x"}, True)]
+    res = client.get("/denied")
+    assert res.status_code == 403
+    assert res.json["error"] == {"status": 403, "name": "PolicyError", "message": "Policy Failed",
+                                 "details": {}}
+    res = client.get("/custom")
+    assert res.json["error"] == {"status": 403, "name": "PolicyError", "message": "Only owners",
+                                 "details": {"policy": "custom"}}
+
+
+def test_policies_run_after_route_middlewares(app, client):
+    order = []
+
+    def mw(ctx):
+        order.append("middleware")
+        yield
+
+    def policy(ctx, config, app_):
+        order.append("policy")
+        return True
+
+    @app.get("/", middlewares=[mw], policies=[policy])
+    def handler(ctx):
+        order.append("handler")
+
+    client.get("/")
+    assert order == ["middleware", "policy", "handler"]
+
+
+def test_unknown_policy_fails_at_build_naming_route_and_policy(app):
+    app.get("/x", policies=["global::nope"])(lambda ctx: None)
+    with pytest.raises(PolicySpecError, match=r"GET /x.*global::nope"):
+        app.build()
+
+
+def test_registration_after_first_request_rebuilds(app, client):
+    app.get("/a")(lambda ctx: {"a": 1})
+    assert client.get("/a").status_code == 200
+    app.get("/b")(lambda ctx: {"b": 1})
+    assert client.get("/b").json == {"b": 1}
+
+
+def test_invalid_method_and_handler(app):
+    with pytest.raises(ValueError):
+        app.route("GE T", "/x", lambda ctx: None)
+    with pytest.raises(TypeError):
+        app.route("GET", "/x", "not callable")
