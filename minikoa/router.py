@@ -14,11 +14,11 @@ match, or the route there lacks the request's method) the walk backtracks and
 tries the next branch, so ``/a/:x/c`` and ``/a/b/:y`` both answer ``/a/b/c``
 and ``/a/b/d`` respectively.
 
-Matching cost is one dict lookup per static segment. Nodes are classified
-when the router is frozen (on first match after a change): a node with only
-static children or only a plain parameter is walked in a flat loop; only a
-node with several kinds of children recurses, because only there can a
-backtrack return. Fully static paths skip the walk with one dict lookup.
+Fully static paths are answered by one dict lookup. For the others the trie
+is compiled, when the router is frozen (on the first match after a change),
+into a Python function that walks it with no loop and no recursion (see
+``minikoa.matcher``); the walk here in ``_collect`` is the slow, plain one,
+used only to list the methods a path allows once nothing matched.
 
 Parameter *names* live on routes, not on nodes, so ``/users/:id`` and
 ``/users/:user_id/posts`` share a node yet name their parameter differently:
@@ -34,12 +34,11 @@ from typing import Any
 from urllib.parse import unquote
 
 from .errors import MethodNotAllowedError, NotFoundError, ValidationError
+from .matcher import compile_trie
 
 __all__ = ["Router", "RouteError", "parse_pattern"]
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-_STATIC, _PARAM, _BRANCH = 0, 1, 2
 
 
 class RouteError(ValueError):
@@ -121,7 +120,7 @@ def parse_pattern(path: str, strict_slashes: bool = False) -> list[tuple[str, st
 
 
 class _Node:
-    __slots__ = ("static", "regex", "param", "catchall", "routes", "kind")
+    __slots__ = ("static", "regex", "param", "catchall", "routes")
 
     def __init__(self) -> None:
         self.static: dict[str, _Node] = {}
@@ -130,28 +129,12 @@ class _Node:
         self.catchall: _Node | None = None
         #: method -> _Entry, for routes that end at this node
         self.routes: dict[str, _Entry] | None = None
-        self.kind = _STATIC
-
-    def freeze(self) -> None:
-        dynamic = bool(self.regex) or self.catchall is not None
-        if self.param is not None and not self.static and not dynamic:
-            self.kind = _PARAM
-        elif dynamic or (self.param is not None and self.static):
-            self.kind = _BRANCH
-        else:
-            self.kind = _STATIC
-        for child in self.static.values():
-            child.freeze()
-        for _, _, child in self.regex:
-            child.freeze()
-        if self.param is not None:
-            self.param.freeze()
 
 
 class _Entry:
     """One registered (method, pattern): the handler and where its params sit."""
 
-    __slots__ = ("method", "path", "handler", "name", "slots", "catchall", "seq")
+    __slots__ = ("method", "path", "handler", "name", "slots", "catchall", "seq", "extract")
 
     def __init__(self, method: str, path: str, handler: Any, name: str,
                  slots: tuple[tuple[str, int], ...], catchall: tuple[str, int] | None,
@@ -163,6 +146,8 @@ class _Entry:
         self.slots = slots
         self.catchall = catchall
         self.seq = seq
+        #: segs -> params; generated with the matcher (None when there are no params)
+        self.extract: Callable[[list[str]], dict[str, str]] | None = None
 
 
 def _handler_name(handler: Any) -> str:
@@ -185,11 +170,15 @@ class Router:
 
     def __init__(self, strict_slashes: bool = False) -> None:
         self.strict_slashes = strict_slashes
+        self._strip_slash = not strict_slashes
         self._root = _Node()
-        #: fully static decoded path -> {method: entry}; the one-lookup fast path
+        #: fully static decoded path -> {method: entry} (HEAD included); the one-lookup fast path
         self._static: dict[str, dict[str, _Entry]] = {}
         self._entries: list[_Entry] = []
         self._frozen = False
+        self._find: Callable[[list[str], int, str], _Entry | None] = lambda segs, n, method: None
+        #: The generated matcher's source, for the curious and for debugging.
+        self.source = ""
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -237,12 +226,15 @@ class Router:
         self._entries.append(entry)
         if all(kind == "static" for kind, _, _ in segments):
             key = "/" + "/".join(text for _, text, _ in segments)
-            self._static.setdefault(key, {})[method] = entry
+            table = self._static.setdefault(key, {})
+            table[method] = entry
+            if method == "GET" and "HEAD" not in node.routes:
+                table["HEAD"] = entry  # HEAD is answered by GET unless routed itself
         self._frozen = False
 
     def freeze(self) -> None:
-        """Classify nodes for the fast walk; done once before matching."""
-        self._root.freeze()
+        """Compile the trie into its matching function; done once before matching."""
+        self._find, self.source = compile_trie(self._root)
         self._frozen = True
 
     # -- matching ---------------------------------------------------------
@@ -250,12 +242,11 @@ class Router:
     def match(self, method: str, path: str) -> tuple[Any, dict[str, str]]:
         """``(handler, params)`` for the request, or NotFoundError / MethodNotAllowedError.
 
-        The walk is written out here rather than split into helpers: a Python
-        call costs as much as two segments, and this runs on every request.
+        The trie walk itself is generated code (see ``minikoa.matcher``).
         """
         if not self._frozen:
             self.freeze()
-        if path[-1:] == "/" and len(path) > 1 and not self.strict_slashes:
+        if path[-1] == "/" and self._strip_slash and len(path) > 1:
             path = path[:-1]
         if "%" in path:
             segs = _decode_segments(path)
@@ -263,47 +254,19 @@ class Router:
             routes = self._static.get(path)
             if routes is not None:
                 entry = routes.get(method)
-                if entry is None and method == "HEAD":
-                    entry = routes.get("GET")
                 if entry is not None:
                     return entry.handler, {}
             segs = path.split("/")
-        n = len(segs)
-        if n == 2 and not segs[1]:  # "/" has no segments
-            n = 1
-        node = self._root
-        entry = None
-        for i in range(1, n):
-            kind = node.kind
-            if kind is _STATIC:
-                node = node.static.get(segs[i])
-                if node is None:
-                    break
-            elif kind is _PARAM:
-                if not segs[i]:
-                    node = None
-                    break
-                node = node.param
-            else:
-                entry = _branch(node, segs, i, n, method)
-                node = None
-                break
-        if node is not None and node.routes is not None:
-            entry = node.routes.get(method)
-            if entry is None and method == "HEAD":
-                entry = node.routes.get("GET")
+        # "/" splits into ["", ""]; a root route is static and was answered above,
+        # and the empty segment matches nothing in the trie, so no special case.
+        entry = self._find(segs, len(segs), method)
         if entry is None:
             allowed = self.allowed_methods(path)
             if allowed:
                 raise MethodNotAllowedError(allowed=allowed)
             raise NotFoundError()
-        params = {}
-        for name, index in entry.slots:
-            params[name] = segs[index]
-        if entry.catchall is not None:
-            name, index = entry.catchall
-            params[name] = "/".join(segs[index:])
-        return entry.handler, params
+        extract = entry.extract
+        return entry.handler, (extract(segs) if extract is not None else {})
 
     def allowed_methods(self, path: str) -> list[str]:
         """Every method some route accepts for ``path``, in ``Allow`` order.
@@ -338,56 +301,6 @@ def _decode_segments(path: str) -> list[str]:
         return [unquote(s, errors="strict") if "%" in s else s for s in path.split("/")]
     except UnicodeDecodeError:
         raise ValidationError("Malformed URL: the path is not valid UTF-8") from None
-
-
-def _accepts(node: _Node, method: str) -> _Entry | None:
-    routes = node.routes
-    if routes is None:
-        return None
-    entry = routes.get(method)
-    if entry is None and method == "HEAD":
-        entry = routes.get("GET")
-    return entry
-
-
-def _walk(node: _Node, segs: list[str], i: int, n: int, method: str) -> _Entry | None:
-    # Router.match inlines this loop for the first descent; keep the two in step.
-    while i < n:
-        kind = node.kind
-        if kind is _STATIC:
-            node = node.static.get(segs[i])
-            if node is None:
-                return None
-        elif kind is _PARAM:
-            if not segs[i]:
-                return None
-            node = node.param
-        else:
-            return _branch(node, segs, i, n, method)
-        i += 1
-    return _accepts(node, method)
-
-
-def _branch(node: _Node, segs: list[str], i: int, n: int, method: str) -> _Entry | None:
-    seg = segs[i]
-    child = node.static.get(seg)
-    if child is not None:
-        found = _walk(child, segs, i + 1, n, method)
-        if found is not None:
-            return found
-    if seg:
-        for _, test, child in node.regex:
-            if test(seg) is not None:
-                found = _walk(child, segs, i + 1, n, method)
-                if found is not None:
-                    return found
-        if node.param is not None:
-            found = _walk(node.param, segs, i + 1, n, method)
-            if found is not None:
-                return found
-    if node.catchall is not None and any(segs[i:]):
-        return _accepts(node.catchall, method)
-    return None
 
 
 def _collect(node: _Node, segs: list[str], i: int, n: int, out: list[_Entry]) -> None:
