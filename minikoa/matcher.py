@@ -42,7 +42,8 @@ would get deep, to keep well within Python's indentation limit.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 __all__ = ["compile_trie"]
 
