@@ -237,10 +237,9 @@ class App:
     # -- serving --------------------------------------------------------
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        handler = self._handler or self.build()
         ctx = Context(self, environ)
         try:
-            handler(ctx)
+            (self._handler or self.build())(ctx)
         except Exception as exc:
             self.handle_error(ctx, exc)
         try:

@@ -178,3 +178,11 @@ def test_invalid_method_and_handler(app):
         app.route("GE T", "/x", lambda ctx: None)
     with pytest.raises(TypeError):
         app.route("GET", "/x", "not callable")
+
+
+def test_a_build_error_at_first_request_is_a_generic_500(app, client, caplog):
+    app.get("/x", policies=["global::nope"])(lambda ctx: None)
+    res = client.get("/x")
+    assert res.status_code == 500
+    assert res.json["error"] == {"status": 500, "name": "InternalServerError", "message": "Internal Server Error"}
+    assert any("global::nope" in str(r.exc_info[1]) for r in caplog.records if r.exc_info)
