@@ -1,13 +1,13 @@
-"""Compile a route trie into Python source: one matching function per subtree.
+"""Compile a route trie into Python source that matches a path.
 
 Walking a trie node by node in a loop pays the interpreter for the loop,
 the attribute loads and the dispatch on node kind at every segment. But a
 router's trie is fixed once the app starts, and every node's depth, literal
-children and route table are known, so the walk can be written out as
-plain nested ``if`` statements, which is what this module does, once, when
-the router is frozen. For routes ``GET /users/:id`` and ``GET /users/me``::
+children and routes are known, so the walk can be written out as plain
+nested ``if`` statements, once, when the router is frozen. For the routes
+``GET /users/me`` and ``GET|DELETE /users/:id``::
 
-    def _m0(segs, n, method):
+    def _m0(segs, n, method, T):
         if n > 1:
             s0 = segs[1]
             if s0 == 'users':
@@ -15,29 +15,45 @@ the router is frozen. For routes ``GET /users/:id`` and ``GET /users/me``::
                     s1 = segs[2]
                     if s1 == 'me':
                         if n == 3:
-                            e = R0.get(method)
-                            if e is not None:
-                                return e
+                            if method == 'GET' or method == 'HEAD':
+                                return T[1], {}
                     if s1:
                         if n == 3:
-                            e = R1.get(method)
-                            if e is not None:
-                                return e
+                            if method == 'GET' or method == 'HEAD':
+                                return T[2], {'id': s1}
+                            if method == 'DELETE':
+                                return T[3], {'id': s1}
         return None
 
 ``segs`` is the path split on ``/`` (``segs[0]`` is the empty text before the
-leading slash) and ``n`` its length. Alternatives at a node are tried in
-priority order: static, then each constrained parameter, then the plain
-parameter, then the catch-all. A branch that fails falls through to the next
-alternative, and that fall-through is the backtracking: no stack, no state.
+leading slash) and ``n`` its length. The function returns ``(handler,
+params)`` with the params built by a dict display from segments it already
+holds in locals.
 
-Each ``R`` table maps a method to its route, with ``HEAD`` already pointing
-at the ``GET`` route where no ``HEAD`` route exists, so a method costs one
-dict lookup. A node with many literal children dispatches through a dict of
-functions, one per child subtree, instead of a chain of comparisons: a
+**Backtracking.** Alternatives at a node are tried in priority order:
+static, then each constrained parameter, then the plain parameter, then the
+catch-all. A branch that fails falls through to the next alternative; that
+fall-through is the backtracking, with no stack and no state.
+
+**Methods.** ``HEAD`` goes with ``GET`` unless it is routed itself. Methods
+are compared, not looked up: interned strings compare by identity first,
+and a dict per node would be one more object to fetch from memory.
+
+**Shared code.** Everything that varies between subtrees of the same shape
+(the handlers, the regex testers, the dispatch tables) is read from the
+tuple ``T`` passed in, never written into the code. Subtrees with the same
+shape, ``/v1/...`` beside ``/v2/...`` or one content-type's CRUD routes
+beside another's, compile to identical source and share one function, so
+the code a large app runs grows with the number of route *shapes*, not
+routes. That keeps matching fast as the route count grows, when what costs
+is fetching code and tables from memory rather than executing them.
+
+**Wide nodes.** A node with many literal children dispatches through a dict
+``{literal: T}`` whose values are the child subtree's function and tables
+(``T[0]`` is the function itself), instead of a chain of comparisons: a
 lookup and a call cost about as much as six comparisons, so chains stop at
 ``_CHAIN_MAX``. Subtrees also move to their own function when the nesting
-would get deep, to keep well within Python's indentation limit.
+gets deep, well within Python's indentation limit.
 """
 
 from __future__ import annotations
@@ -50,64 +66,84 @@ __all__ = ["compile_trie"]
 _CHAIN_MAX = 6
 _MAX_INDENT = 40
 
-Find = Callable[[list, int, str], Any]
+Find = Callable[[list, int, str, tuple], Any]
 
 
-def _with_head(routes: dict[str, Any]) -> dict[str, Any]:
-    table = dict(routes)
-    if "GET" in table and "HEAD" not in table:
-        table["HEAD"] = table["GET"]
-    return table
+class _Instance:
+    """One compiled subtree: its function's name and its own tables."""
+
+    __slots__ = ("name", "tables", "bound")
+
+    def __init__(self, name: str, tables: list[Any]) -> None:
+        self.name = name
+        self.tables = tables
+        #: after exec: ``(function, *tables)``, the ``T`` the function is called with
+        self.bound: tuple[Any, ...] | None = None
 
 
 class _Compiler:
     def __init__(self) -> None:
-        self.namespace: dict[str, Any] = {}
+        #: function body -> function name: subtrees of one shape share a function
+        self.bodies: dict[str, str] = {}
         self.sources: list[str] = []
-        #: dispatch tables whose values are function names until exec
-        self.pending: list[dict[str, Any]] = []
-        #: every route entry, to give each its params extractor
-        self.entries: list[Any] = []
+        #: instances in completion order (children before their parents)
+        self.instances: list[_Instance] = []
+        #: dispatch tables whose values are _Instances until exec
+        self.dispatch: list[dict[str, Any]] = []
 
-    def const(self, prefix: str, value: Any) -> str:
-        name = f"{prefix}{len(self.namespace)}"
-        self.namespace[name] = value
-        return name
+    def function(self, node: Any, depth: int) -> _Instance:
+        """Compile the subtree at ``node``, reached after ``depth`` segments."""
+        tables: list[Any] = []
+        lines: list[str] = []
+        self.node(node, depth, depth, lines, 1, tables)
+        body = "\n".join(lines)
+        name = self.bodies.get(body)
+        if name is None:
+            name = self.bodies[body] = f"_m{len(self.bodies)}"
+            self.sources.append(f"def {name}(segs, n, method, T):\n{body}\n    return None")
+        instance = _Instance(name, tables)
+        self.instances.append(instance)
+        return instance
 
-    def function(self, node: Any, depth: int) -> str:
-        name = f"_m{len(self.sources)}"
-        self.sources.append("")  # reserve the slot so nested functions number after
-        index = len(self.sources) - 1
-        lines = [f"def {name}(segs, n, method):"]
-        self.node(node, depth, lines, 1)
-        lines.append("    return None")
-        self.sources[index] = "\n".join(lines)
-        return name
+    @staticmethod
+    def table(tables: list[Any], value: Any) -> str:
+        tables.append(value)
+        return f"T[{len(tables)}]"  # T[0] is the function itself
 
-    def returns(self, table: dict[str, Any], lines: list[str], pad: str) -> None:
-        self.entries.extend(table.values())
-        name = self.const("R", _with_head(table))
-        lines += [f"{pad}e = {name}.get(method)", f"{pad}if e is not None:", f"{pad}    return e"]
+    def returns(self, routes: dict[str, Any], base: int, lines: list[str], pad: str,
+                tables: list[Any]) -> None:
+        """Return ``(handler, params)`` for the request's method, if routed here."""
+        head_is_get = "GET" in routes and "HEAD" not in routes
+        for method, entry in routes.items():
+            test = f"method == {method!r}"
+            if method == "GET" and head_is_get:
+                test += " or method == 'HEAD'"
+            lines += [f"{pad}if {test}:",
+                      f"{pad}    return {self.table(tables, entry.handler)}, {_params(entry, base)}"]
 
-    def child(self, node: Any, depth: int, lines: list[str], indent: int) -> None:
-        """Inline ``node``'s subtree, or call it as its own function when deep."""
+    def child(self, node: Any, depth: int, base: int, lines: list[str], indent: int,
+              tables: list[Any]) -> None:
+        """Inline the subtree at ``node``, or call it as its own function when deep."""
         pad = "    " * indent
         if indent > _MAX_INDENT:
-            fn = self.function(node, depth)
-            lines += [f"{pad}e = {fn}(segs, n, method)", f"{pad}if e is not None:", f"{pad}    return e"]
+            ref = self.table(tables, self.function(node, depth))
+            lines += [f"{pad}t = {ref}", f"{pad}found = t[0](segs, n, method, t)",
+                      f"{pad}if found is not None:", f"{pad}    return found"]
             return
         before = len(lines)
-        self.node(node, depth, lines, indent)
+        self.node(node, depth, base, lines, indent, tables)
         if len(lines) == before:
             lines.append(pad + "pass")
 
-    def node(self, node: Any, depth: int, lines: list[str], indent: int) -> None:
-        """Code for a node reached after ``depth`` segments; it returns on a match."""
+    def node(self, node: Any, depth: int, base: int, lines: list[str], indent: int,
+             tables: list[Any]) -> None:
+        """Code for a node reached after ``depth`` segments, in a function that
+        started at depth ``base``; it returns on a match and falls through otherwise."""
         pad = "    " * indent
         here = depth + 1  # index in segs of the segment after this node
         if node.routes:
             lines.append(f"{pad}if n == {here}:")
-            self.returns(node.routes, lines, pad + "    ")
+            self.returns(node.routes, base, lines, pad + "    ", tables)
         if not (node.static or node.regex or node.param or node.catchall):
             return
         lines.append(f"{pad}if n > {here}:")
@@ -115,61 +151,66 @@ class _Compiler:
         seg = f"s{depth}"
         lines.append(f"{pad}{seg} = segs[{here}]")
         if len(node.static) > _CHAIN_MAX:
-            table = {text: self.function(child, depth + 1) for text, child in node.static.items()}
-            self.pending.append(table)
-            name = self.const("S", table)
-            lines += [f"{pad}f = {name}.get({seg})", f"{pad}if f is not None:",
-                      f"{pad}    e = f(segs, n, method)", f"{pad}    if e is not None:",
-                      f"{pad}        return e"]
+            dispatch = {text: self.function(child, depth + 1) for text, child in node.static.items()}
+            self.dispatch.append(dispatch)
+            ref = self.table(tables, dispatch)
+            lines += [f"{pad}t = {ref}.get({seg})", f"{pad}if t is not None:",
+                      f"{pad}    found = t[0](segs, n, method, t)", f"{pad}    if found is not None:",
+                      f"{pad}        return found"]
         else:
             keyword = "if"
             for text, child in node.static.items():
+                # Literals are part of the shape: they stay in the code.
                 lines.append(f"{pad}{keyword} {seg} == {text!r}:")
-                self.child(child, depth + 1, lines, indent + 2)
+                self.child(child, depth + 1, base, lines, indent + 2, tables)
                 keyword = "elif"
         for _source, test, child in node.regex:
-            name = self.const("X", test)
-            lines.append(f"{pad}if {seg} and {name}({seg}) is not None:")
-            self.child(child, depth + 1, lines, indent + 2)
+            ref = self.table(tables, test)
+            lines.append(f"{pad}if {seg} and {ref}({seg}) is not None:")
+            self.child(child, depth + 1, base, lines, indent + 2, tables)
         if node.param is not None:
             lines.append(f"{pad}if {seg}:")
-            self.child(node.param, depth + 1, lines, indent + 2)
+            self.child(node.param, depth + 1, base, lines, indent + 2, tables)
         if node.catchall is not None and node.catchall.routes:
             lines.append(f"{pad}if any(segs[{here}:]):")
-            self.returns(node.catchall.routes, lines, pad + "    ")
+            self.returns(node.catchall.routes, base, lines, pad + "    ", tables)
 
 
-def compile_trie(root: Any) -> tuple[Find, str]:
-    """The matching function for the trie at ``root``, and its source (for debugging).
+def _params(entry: Any, base: int) -> str:
+    """The dict display of ``entry``'s params, from locals where the function has them.
 
-    The function takes ``(segs, n, method)`` and returns the route entry or None.
+    The segment at ``segs[i]`` is held in local ``s{i-1}`` once the walk has
+    passed it inside the current function (one that started at depth ``base``).
+    """
+    items = []
+    for name, index in entry.slots:
+        source = f"s{index - 1}" if index - 1 >= base else f"segs[{index}]"
+        items.append(f"{name!r}: {source}")
+    if entry.catchall is not None:
+        name, index = entry.catchall
+        items.append(f"{name!r}: '/'.join(segs[{index}:])")
+    return "{" + ", ".join(items) + "}"
+
+
+def compile_trie(root: Any) -> tuple[Find, tuple[Any, ...], str]:
+    """The matching function for the trie at ``root``, its tables, and its source.
+
+    Call it as ``find(segs, n, method, tables)``: it returns ``(handler,
+    params)``, or None when no route matches the path and method. The source
+    is kept for debugging.
     """
     compiler = _Compiler()
-    entry = compiler.function(root, 0)
+    top = compiler.function(root, 0)
     source = "\n\n".join(compiler.sources)
-    namespace = compiler.namespace
-    exec(compile(source, "<minikoa.matcher>", "exec"), namespace)  # noqa: S102 - generated from the trie
-    for table in compiler.pending:
-        for key, fn_name in table.items():
-            table[key] = namespace[fn_name]
-    _give_extractors(compiler.entries)
-    return namespace[entry], source
-
-
-def _give_extractors(entries: list[Any]) -> None:
-    """Set ``entry.extract``: a generated ``segs -> params`` dict display per route.
-
-    A dict display with constant keys builds the params in one step, faster
-    than a loop over ``(name, index)`` pairs.
-    """
-    lines = []
-    for i, entry in enumerate(entries):
-        items = [f"{name!r}: segs[{index}]" for name, index in entry.slots]
-        if entry.catchall is not None:
-            name, index = entry.catchall
-            items.append(f"{name!r}: '/'.join(segs[{index}:])")
-        lines.append(f"E{i} = (lambda segs: {{{', '.join(items)}}})" if items else f"E{i} = None")
     namespace: dict[str, Any] = {}
-    exec(compile("\n".join(lines), "<minikoa.matcher.params>", "exec"), namespace)  # noqa: S102
-    for i, entry in enumerate(entries):
-        entry.extract = namespace[f"E{i}"]
+    exec(compile(source, "<minikoa.matcher>", "exec"), namespace)  # noqa: S102 - generated from the trie
+    # Children complete before their parents, so a child's bound tuple exists
+    # when a parent's tables refer to it.
+    for instance in compiler.instances:
+        instance.bound = (namespace[instance.name],
+                          *(t.bound if isinstance(t, _Instance) else t for t in instance.tables))
+    for dispatch in compiler.dispatch:
+        for key, instance in dispatch.items():
+            dispatch[key] = instance.bound
+    assert top.bound is not None
+    return top.bound[0], top.bound, source

@@ -22,8 +22,8 @@ used only to list the methods a path allows once nothing matched.
 
 Parameter *names* live on routes, not on nodes, so ``/users/:id`` and
 ``/users/:user_id/posts`` share a node yet name their parameter differently:
-a route records which segment indexes are parameters and extracts them only
-once it has won.
+a route records which segment indexes are parameters, and the code compiled
+for it builds exactly its params.
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ class _Node:
 class _Entry:
     """One registered (method, pattern): the handler and where its params sit."""
 
-    __slots__ = ("method", "path", "handler", "name", "slots", "catchall", "seq", "extract")
+    __slots__ = ("method", "path", "handler", "name", "slots", "catchall", "seq")
 
     def __init__(self, method: str, path: str, handler: Any, name: str,
                  slots: tuple[tuple[str, int], ...], catchall: tuple[str, int] | None,
@@ -146,8 +146,6 @@ class _Entry:
         self.slots = slots
         self.catchall = catchall
         self.seq = seq
-        #: segs -> params; generated with the matcher (None when there are no params)
-        self.extract: Callable[[list[str]], dict[str, str]] | None = None
 
 
 def _handler_name(handler: Any) -> str:
@@ -175,8 +173,9 @@ class Router:
         #: fully static decoded path -> {method: entry} (HEAD included); the one-lookup fast path
         self._static: dict[str, dict[str, _Entry]] = {}
         self._entries: list[_Entry] = []
-        self._frozen = False
-        self._find: Callable[[list[str], int, str], _Entry | None] = lambda segs, n, method: None
+        #: the compiled matcher and its tables; until compiled, a stand-in that compiles
+        self._find: Callable[..., tuple[Any, dict[str, str]] | None] = self._compile_then_find
+        self._tables: tuple[Any, ...] = ()
         #: The generated matcher's source, for the curious and for debugging.
         self.source = ""
 
@@ -230,12 +229,20 @@ class Router:
             table[method] = entry
             if method == "GET" and "HEAD" not in node.routes:
                 table["HEAD"] = entry  # HEAD is answered by GET unless routed itself
-        self._frozen = False
+        self._find = self._compile_then_find
 
     def freeze(self) -> None:
-        """Compile the trie into its matching function; done once before matching."""
-        self._find, self.source = compile_trie(self._root)
-        self._frozen = True
+        """Compile the trie into its matching function; done once before matching.
+
+        Matching compiles on demand after a change; call this to pay the cost
+        at start-up instead of on the first request.
+        """
+        self._find, self._tables, self.source = compile_trie(self._root)
+
+    def _compile_then_find(self, segs: list[str], n: int, method: str,
+                           tables: tuple) -> tuple[Any, dict[str, str]] | None:
+        self.freeze()
+        return self._find(segs, n, method, self._tables)
 
     # -- matching ---------------------------------------------------------
 
@@ -244,8 +251,6 @@ class Router:
 
         The trie walk itself is generated code (see ``minikoa.matcher``).
         """
-        if not self._frozen:
-            self.freeze()
         if path[-1] == "/" and self._strip_slash and len(path) > 1:
             path = path[:-1]
         if "%" in path:
@@ -259,14 +264,13 @@ class Router:
             segs = path.split("/")
         # "/" splits into ["", ""]; a root route is static and was answered above,
         # and the empty segment matches nothing in the trie, so no special case.
-        entry = self._find(segs, len(segs), method)
-        if entry is None:
+        found = self._find(segs, len(segs), method, self._tables)
+        if found is None:
             allowed = self.allowed_methods(path)
             if allowed:
                 raise MethodNotAllowedError(allowed=allowed)
             raise NotFoundError()
-        extract = entry.extract
-        return entry.handler, (extract(segs) if extract is not None else {})
+        return found
 
     def allowed_methods(self, path: str) -> list[str]:
         """Every method some route accepts for ``path``, in ``Allow`` order.
@@ -274,8 +278,6 @@ class Router:
         Koa-router's order: registration order, with ``HEAD`` just before the
         ``GET`` that implies it.
         """
-        if not self._frozen:
-            self.freeze()
         if len(path) > 1 and path[-1] == "/" and not self.strict_slashes:
             path = path[:-1]
         segs = _decode_segments(path) if "%" in path else path.split("/")
