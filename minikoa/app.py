@@ -34,8 +34,6 @@ log = logging.getLogger("minikoa")
 
 Handler = Callable[[Context], Any]
 
-_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
-
 
 class Route:
     """One registered route, as listed by ``app.routes``.
@@ -123,15 +121,15 @@ class App:
             return decorator
         if not callable(handler):
             raise TypeError(f"handler for {path!r} is not callable: {handler!r}")
-        methods = [method] if isinstance(method, str) else list(method)
+        methods = [m.upper() for m in ([method] if isinstance(method, str) else method)]
+        for m in methods:
+            if not m.isalpha():
+                raise ValueError(f"invalid HTTP method {m!r} for route {path!r}")
         label = name or describe(handler)
         where = f" on route {label} ({path})"
         for mw in middlewares:
             check_middleware(mw, where)
         for m in methods:
-            m = m.upper()
-            if not m.isalpha():
-                raise ValueError(f"invalid HTTP method {m!r} for route {path!r}")
             route = Route(m, path, handler, label, policies, middlewares, dict(config or {}))
             self.router.add(m, path, route, name=label)
             self._routes.append(route)

@@ -109,7 +109,7 @@ def _finish(ctx: Any, start_response: StartResponse) -> Iterable[bytes]:
     headers = [(n, v) for n, v in ctx.response_headers()
                if n.lower() not in ("content-type", "content-length")]
     if not empty:
-        if ctype is not None and (body is not None or ctx.response_header("Content-Type")):
+        if ctype is not None:
             headers.append(("Content-Type", ctype))
         if length is not None:
             headers.append(("Content-Length", str(length)))
