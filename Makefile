@@ -31,8 +31,10 @@ $(VENV)/.lint: setup.py | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[lint]'
 	touch $@
 
+# The blog example project on gunicorn; its SQLite file is examples/blog/.tmp/data.db.
 run: $(VENV)/.run
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - examples.hello:app
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) 'minikoa.wsgi:create_app("examples/blog")'
+
 
 test: $(VENV)/.test
 	$(BIN)/python -m pytest

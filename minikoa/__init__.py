@@ -16,12 +16,14 @@ from .errors import (
     UnsupportedMediaTypeError,
     ValidationError,
 )
+from .loader import LoadError
+from .registry import Controller, Service
 from .router import RouteError, Router
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "App", "Route", "Context", "State", "Router", "RouteError",
+    "App", "Route", "Context", "State", "Router", "RouteError", "Controller", "Service", "LoadError",
     "HttpError", "ApplicationError", "ValidationError", "PaginationError",
     "UnauthorizedError", "ForbiddenError", "PolicyError", "NotFoundError",
     "MethodNotAllowedError", "PayloadTooLargeError", "UnsupportedMediaTypeError",

@@ -13,18 +13,24 @@ configuration, and costs nothing when nothing fails.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from werkzeug.test import Client
 
 from . import policies as _policies
 from .body import DEFAULT_LIMITS, BodyLimits
+from .config import Config, load_dotenv
 from .context import Context
 from .errors import HttpError, MethodNotAllowedError, error_body, to_http_error
+from .loader import LoadError, load_module, load_project
 from .middleware import Middleware, check_middleware, compose, describe
+from .middlewares import BUILTINS, builtin_factory
+from .registry import ClassRegistry, Controller, Registry, Service
 from .response import finish
 from .router import Router
 
@@ -43,11 +49,12 @@ class Route:
     whatever else the route declared (Strapi's route ``config``).
     """
 
-    __slots__ = ("method", "path", "handler", "name", "policies", "middlewares", "config", "endpoint")
+    __slots__ = ("method", "path", "handler", "name", "policies", "middlewares", "config", "api",
+                 "source", "endpoint")
 
     def __init__(self, method: str, path: str, handler: Handler, name: str,
-                 policies: Sequence[Any], middlewares: Sequence[Middleware],
-                 config: dict[str, Any]) -> None:
+                 policies: Sequence[Any], middlewares: Sequence[Any],
+                 config: dict[str, Any], api: str | None = None, source: str | None = None) -> None:
         self.method = method
         self.path = path
         self.handler = handler
@@ -55,15 +62,24 @@ class Route:
         self.policies = tuple(policies)
         self.middlewares = tuple(middlewares)
         self.config = config
+        #: The api the route belongs to (short policy and middleware names resolve in it).
+        self.api = api
+        #: The routes file it came from, for error messages.
+        self.source = source
         self.endpoint: Callable[[Context], None] | None = None
 
     @property
     def policy_names(self) -> list[str]:
-        return [_policy_label(p) for p in self.policies]
+        return [_spec_label(p) for p in self.policies]
 
     @property
     def middleware_names(self) -> list[str]:
-        return [describe(m) for m in self.middlewares]
+        return [_spec_label(m) for m in self.middlewares]
+
+    @property
+    def where(self) -> str:
+        origin = f" in {self.source}" if self.source else ""
+        return f"route {self.method} {self.path} ({self.name}){origin}"
 
     def as_dict(self) -> dict[str, Any]:
         """``{"method", "path", "handler", "policies", "middlewares"}`` with names, for tools."""
@@ -74,49 +90,130 @@ class Route:
         return f"<Route {self.method} {self.path} -> {self.name}>"
 
 
-def _policy_label(spec: Any) -> str:
+def _spec_label(spec: Any) -> str:
     if isinstance(spec, dict):
-        spec = spec.get("name", spec.get("handler"))
+        spec = spec.get("name") or spec.get("handler") or spec.get("resolve")
     return spec if isinstance(spec, str) else describe(spec)
 
 
 class App:
     """A minikoa application and WSGI callable (``gunicorn 'module:app'``).
 
-    ``strict_slashes=True`` makes ``/articles`` and ``/articles/`` different
-    paths; by default, as in Strapi, one trailing slash is ignored.
+    ``App()`` is an app built in code; ``App.load(path)`` loads a project
+    folder in Strapi's layout. ``strict_slashes=True`` makes ``/articles`` and
+    ``/articles/`` different paths; by default, as in Strapi, one trailing
+    slash is ignored.
     """
 
-    def __init__(self, *, strict_slashes: bool = False, body_limits: BodyLimits = DEFAULT_LIMITS) -> None:
+    def __init__(self, *, strict_slashes: bool = False, body_limits: BodyLimits = DEFAULT_LIMITS,
+                 config: Config | dict[str, Any] | None = None, root: str | Path | None = None) -> None:
         self.strict_slashes = strict_slashes
         self.body_limits = body_limits
+        #: How ``ctx.query`` parses (``minikoa.querystring.parse_qs`` options); Strapi's by default.
+        self.query_options: dict[str, Any] = {"strict_null_handling": True}
+        #: All configuration (``app.config.get("server.port")``); a project's config/ files.
+        self.config = config if isinstance(config, Config) else Config(config)
+        #: The project folder, or None for an app built in code.
+        self.root = Path(root).resolve() if root is not None else None
         self.router = Router(strict_slashes=strict_slashes)
+        self.controllers: ClassRegistry = ClassRegistry("controller", Controller, self)
+        self.services: ClassRegistry = ClassRegistry("service", Service, self)
+        self.policies: Registry[Callable[..., Any]] = Registry("policy")
+        #: Middleware *factories* ``(config, app) -> middleware`` by UID.
+        self.middlewares: Registry[Callable[..., Any]] = Registry("middleware")
         self._routes: list[Route] = []
-        self._middlewares: list[Middleware] = []
-        self._policy_registry: dict[str, Callable[..., Any]] = {}
+        #: global middleware specs, outermost first, as given to ``use``
+        self._global: list[tuple[Any, dict[str, Any] | None]] = []
         self._handler: Callable[[Context], None] | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._destroy_hooks: list[Callable[[], Any]] = []
+
+    @classmethod
+    def load(cls, path: str | Path, **options: Any) -> App:
+        """Load the project folder at ``path`` (config/, src/) into a new, built app.
+
+        Mistakes raise LoadError naming the file and the name at fault.
+        """
+        root = Path(path).resolve()
+        if not root.is_dir():
+            raise LoadError(f"{path}: no such project folder")
+        load_dotenv(root / ".env")
+        config = Config.load(root / "config")
+        app = cls(config=config, root=root, **options)
+        load_project(app, root)
+        atexit.register(app.destroy)
+        return app
+
+    # -- registries -----------------------------------------------------
+
+    def controller(self, uid: str) -> Any:
+        """The controller instance for ``uid`` (``api::article.article``)."""
+        return self.controllers.instance(uid)
+
+    def service(self, uid: str) -> Any:
+        """The service instance for ``uid`` (``api::article.article``)."""
+        return self.services.instance(uid)
+
+    def policy(self, name: str, policy: Callable[..., Any] | None = None) -> Any:
+        """Look up a policy by UID, or register one.
+
+        ``app.policy("global::is-owner")`` returns the registered policy. A
+        short name registers under ``global::``: ``@app.policy("is-owner")`` or
+        ``app.policy("is-owner", fn)``; use ``app.policies.register(uid, fn)``
+        for any other UID.
+        """
+        return self._lookup_or_register(self.policies, name, policy)
+
+    def middleware(self, name: str, factory: Callable[..., Any] | None = None) -> Any:
+        """Look up a middleware factory by UID, or register one (as ``policy`` does)."""
+        return self._lookup_or_register(self.middlewares, name, factory)
+
+    @staticmethod
+    def _lookup_or_register(registry: Registry[Any], name: str, value: Any) -> Any:
+        if "::" in name and value is None:
+            return registry[name]
+        uid = name if "::" in name else f"global::{name}"
+        if value is not None:
+            return registry.register(uid, value)
+
+        def decorator(fn: Any) -> Any:
+            registry.register(uid, fn)
+            return fn
+        return decorator
 
     # -- registration ---------------------------------------------------
 
-    def use(self, middleware: Middleware) -> Middleware:
-        """Add a global middleware (outermost first, in the order of ``use`` calls)."""
-        self._middlewares.append(check_middleware(middleware))
+    def use(self, middleware: Any, config: dict[str, Any] | None = None) -> Any:
+        """Add a global middleware, outermost first in the order of ``use`` calls.
+
+        ``middleware`` is a generator function of ctx, or a middleware named
+        by UID (``"minikoa::cors"``, ``"global::timer"``, ``{"name": ...,
+        "config": ...}``, ``{"resolve": "./path", "config": ...}``) whose
+        factory is called with ``config`` when the app is built.
+        """
+        if callable(middleware) and not isinstance(middleware, str):
+            check_middleware(middleware)
+        elif not isinstance(middleware, (str, dict)):
+            raise TypeError(f"not a middleware or middleware name: {middleware!r}")
+        self._global.append((middleware, config))
         self._handler = None
         return middleware
 
     def route(self, method: str | Iterable[str], path: str, handler: Handler | None = None, *,
-              name: str | None = None, policies: Sequence[Any] = (),
-              middlewares: Sequence[Middleware] = (), config: dict[str, Any] | None = None) -> Any:
+              name: str | None = None, policies: Sequence[Any] = (), middlewares: Sequence[Any] = (),
+              config: dict[str, Any] | None = None, api: str | None = None,
+              source: str | None = None) -> Any:
         """Register ``handler`` for ``method`` (a name or a list) on ``path``.
 
-        Without ``handler`` it returns a decorator. A duplicate method and path
-        raises RouteError at once, naming both handlers.
+        Without ``handler`` it returns a decorator. ``policies`` and
+        ``middlewares`` are callables or names (resolved when the app is
+        built). A duplicate method and path raises RouteError at once, naming
+        both handlers.
         """
         if handler is None:
             def decorator(func: Handler) -> Handler:
-                self.route(method, path, func, name=name, policies=policies,
-                           middlewares=middlewares, config=config)
+                self.route(method, path, func, name=name, policies=policies, middlewares=middlewares,
+                           config=config, api=api, source=source)
                 return func
             return decorator
         if not callable(handler):
@@ -126,11 +223,11 @@ class App:
             if not m.isalpha():
                 raise ValueError(f"invalid HTTP method {m!r} for route {path!r}")
         label = name or describe(handler)
-        where = f" on route {label} ({path})"
         for mw in middlewares:
-            check_middleware(mw, where)
+            if callable(mw) and not isinstance(mw, str):
+                check_middleware(mw, f" on route {label} ({path})")
         for m in methods:
-            route = Route(m, path, handler, label, policies, middlewares, dict(config or {}))
+            route = Route(m, path, handler, label, policies, middlewares, dict(config or {}), api, source)
             self.router.add(m, path, route, name=label)
             self._routes.append(route)
         self._handler = None
@@ -157,16 +254,39 @@ class App:
     def options(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
         return self.route("OPTIONS", path, **options)
 
-    def register_policy(self, name: str, policy: Callable[..., Any]) -> Callable[..., Any]:
-        """Make ``policy`` available to routes by ``name``."""
-        if not callable(policy):
-            raise TypeError(f"policy {name!r} is not callable")
-        self._policy_registry[name] = policy
-        self._handler = None
-        return policy
+    def resolve_handler(self, handler: Any, api: str | None = None, where: str = "route") -> tuple[Any, str]:
+        """``(callable, name)`` for a route's handler: a callable, or a controller action by name.
 
-    def lookup_policy(self, name: str) -> Callable[..., Any] | None:
-        return self._policy_registry.get(name)
+        ``"api::article.article.findOne"`` names a controller UID and an action;
+        inside an api, ``"article.find"`` is short for ``api::<api>.article.find``.
+        Strapi's camelCase action names find snake_case methods (``findOne`` ->
+        ``find_one``).
+        """
+        if callable(handler):
+            return handler, describe(handler)
+        if not isinstance(handler, str) or "." not in handler:
+            raise LookupError(f"{where}: handler {handler!r} is neither a callable nor '<controller>.<action>'")
+        if "::" in handler:
+            uid, _, action = handler.rpartition(".")
+        elif api is not None:
+            controller, _, action = handler.partition(".")
+            uid = f"api::{api}.{controller}"
+        else:
+            raise LookupError(f"{where}: handler {handler!r} needs a full UID outside an api "
+                              "(api::<api>.<controller>.<action>)")
+        if uid not in self.controllers:
+            known = ", ".join(sorted(self.controllers)) or "none"
+            raise LookupError(f"{where}: unknown handler {handler!r}: no controller {uid!r} (controllers: {known})")
+        instance = self.controllers.instance(uid)
+        # Actions are methods of the class: never an attribute like ``self.app``.
+        method = next((m for m in (action, _snake(action)) if callable(getattr(type(instance), m, None))), None)
+        fn = getattr(instance, method) if method is not None and not action.startswith("_") else None
+        if fn is None:
+            actions = ", ".join(sorted(a for a in dir(type(instance)) if not a.startswith("_")
+                                       and callable(getattr(type(instance), a)))) or "none"
+            raise LookupError(f"{where}: unknown handler {handler!r}: controller {uid!r} has no action "
+                              f"{action!r} (actions: {actions})")
+        return fn, f"{uid}.{action}"
 
     @property
     def routes(self) -> list[Route]:
@@ -174,30 +294,92 @@ class App:
         return list(self._routes)
 
     @property
-    def middlewares(self) -> list[Middleware]:
-        """The global middlewares, outermost first."""
-        return list(self._middlewares)
+    def global_middlewares(self) -> list[str]:
+        """The names of the global middlewares, outermost first."""
+        return [_spec_label(spec) for spec, _ in self._global]
 
     # -- build ----------------------------------------------------------
 
     def build(self) -> Callable[[Context], None]:
         """Compile routes, policies and middlewares into the request handler.
 
-        Called by the first request when not called before; call it at start-up
-        to see configuration errors (an unknown policy, say) before serving.
+        Every name is resolved here, so an unknown policy or middleware fails
+        now, naming the route and the file. Called by the first request when
+        not called before; ``App.load`` calls it. The registries are frozen
+        from then on.
         """
         with self._lock:
             if self._handler is not None:
                 return self._handler
             for route in self._routes:
                 route.endpoint = self._compile_route(route)
+            chain = []
+            for spec, config in self._global:
+                mw = self._resolve_middleware(spec, config, None, "global middlewares")
+                if mw is not None:
+                    chain.append(mw)
             self.router.freeze()
-            self._handler = compose(self._middlewares, self._dispatcher())
+            for registry in (self.controllers, self.services, self.policies, self.middlewares):
+                registry.frozen = True
+            self._handler = compose(chain, self._dispatcher())
             return self._handler
 
+    def _lookup(self, registry: Registry[Any], name: str, api: str | None) -> Any:
+        """A registered value by UID, or by short name: the route's api first, then global."""
+        if "::" in name:
+            return registry.get(name)
+        if api is not None and f"api::{api}.{name}" in registry:
+            return registry[f"api::{api}.{name}"]
+        return registry.get(f"global::{name}")
+
+    def _resolve_middleware(self, spec: Any, config: dict[str, Any] | None, api: str | None,
+                            where: str) -> Middleware | None:
+        """A middleware from a callable or a name; None for one with no per-request work."""
+        if callable(spec) and not isinstance(spec, str):
+            return spec
+        if isinstance(spec, dict):
+            config = spec.get("config", config)
+            if "resolve" in spec:
+                return self._resolved_file(spec["resolve"], config, where)
+            spec = spec.get("name")
+        if not isinstance(spec, str):
+            raise LookupError(f"{where}: middleware {spec!r} has no name")
+        name = "minikoa::" + spec[len("strapi::"):] if spec.startswith("strapi::") else spec
+        if name.startswith("minikoa::"):
+            factory = builtin_factory(name[len("minikoa::"):])
+            if factory is None:
+                raise LookupError(f"{where}: unknown middleware {spec!r} (built-ins: {', '.join(BUILTINS)})")
+        else:
+            factory = self._lookup(self.middlewares, name, api)
+            if factory is None:
+                known = ", ".join(sorted(self.middlewares)) or "none registered"
+                raise LookupError(f"{where}: unknown middleware {spec!r} (known: {known})")
+        return self._instantiate(factory, config, name, where)
+
+    def _resolved_file(self, target: str, config: dict[str, Any] | None, where: str) -> Middleware | None:
+        path = Path(target)
+        if not path.is_absolute():
+            path = (self.root or Path.cwd()) / path
+        if path.suffix != ".py":
+            path = path.with_suffix(".py") if not path.is_dir() else path / "index.py"
+        module = load_module(path)
+        factory = getattr(module, "middleware", None)
+        if not callable(factory):
+            raise LookupError(f"{where}: {path} defines no factory `middleware(config, app)`")
+        return self._instantiate(factory, config, str(path), where)
+
+    def _instantiate(self, factory: Callable[..., Any], config: dict[str, Any] | None, name: str,
+                     where: str) -> Middleware | None:
+        mw = factory(dict(config or {}), self)
+        if mw is not None:
+            check_middleware(mw, f" ({name}, {where})")
+        return mw
+
     def _compile_route(self, route: Route) -> Callable[[Context], None]:
-        where = f"route {route.method} {route.path} ({route.name})"
-        prepared = _policies.resolve(route.policies, self.lookup_policy, where)
+        where = route.where
+        prepared = _policies.resolve(route.policies, lambda n: self._lookup(self.policies, n, route.api), where)
+        middlewares = [mw for mw in (self._resolve_middleware(spec, None, route.api, where)
+                                     for spec in route.middlewares) if mw is not None]
         handler = route.handler
         app = self
 
@@ -212,7 +394,7 @@ class App:
                 result = handler(ctx)
                 if result is not None:
                     ctx._body = result
-        return compose(route.middlewares, endpoint)
+        return compose(middlewares, endpoint)
 
     def _dispatcher(self) -> Callable[[Context], None]:
         match = self.router.match
@@ -228,6 +410,8 @@ class App:
                 return
             ctx.params = params
             ctx.route = route
+            if ctx._state is not None:
+                ctx._state["route"] = route
             route.endpoint(ctx)
 
         return dispatch
@@ -271,3 +455,23 @@ class App:
     def test_client(self) -> Client:
         """A Werkzeug test client that calls this app in-process."""
         return Client(self)
+
+    # -- lifecycle ------------------------------------------------------
+
+    def on_destroy(self, hook: Callable[[], Any]) -> None:
+        """Run ``hook`` when the app is destroyed (process exit, or ``destroy()``)."""
+        self._destroy_hooks.append(hook)
+
+    def destroy(self) -> None:
+        """Run the destroy hooks once, newest first (src/index.py's ``destroy(app)``)."""
+        hooks, self._destroy_hooks = self._destroy_hooks, []
+        for hook in reversed(hooks):
+            try:
+                hook()
+            except Exception:
+                log.exception("destroy hook %s failed", describe(hook))
+
+
+def _snake(name: str) -> str:
+    """``findOne`` -> ``find_one``."""
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")

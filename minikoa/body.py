@@ -20,10 +20,10 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wsgi import get_content_length
 
 from . import jsoncodec
-from .errors import HttpError, PayloadTooLargeError, ValidationError
+from .errors import HttpError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError
 from .querystring import QueryStringError, parse_qs
 
-__all__ = ["BodyLimits", "MalformedBodyError", "parse_body", "read_raw", "media_type"]
+__all__ = ["BodyLimits", "MalformedBodyError", "parse_body", "read_raw", "media_type", "has_body"]
 
 _MB = 1024 * 1024
 _KB = 1024
@@ -39,6 +39,8 @@ class BodyLimits:
     multipart_file: int = 200 * _MB
     #: Total size of a multipart body (all files and fields).
     multipart_total: int = 200 * _MB
+    #: Whether multipart bodies are parsed at all (koa-body's ``multipart``).
+    multipart: bool = True
 
 
 DEFAULT_LIMITS = BodyLimits()
@@ -64,6 +66,14 @@ def media_type(environ: dict[str, Any]) -> str:
     """The request's media type, lowercased, without parameters (``""`` if none)."""
     ctype = environ.get("CONTENT_TYPE", "")
     return ctype.split(";", 1)[0].strip().lower() if ctype else ""
+
+
+def has_body(environ: dict[str, Any]) -> bool:
+    """Whether the request carries a body (a non-zero length, or chunked)."""
+    length = environ.get("CONTENT_LENGTH")
+    if length and length.strip() not in ("", "0"):
+        return True
+    return "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
 
 
 def _charset(environ: dict[str, Any]) -> str:
@@ -123,12 +133,16 @@ def parse_body(ctx: Any, limits: BodyLimits = DEFAULT_LIMITS) -> tuple[Any, dict
 
     JSON gives any JSON value (``{}`` for an empty body, as koa-body does);
     urlencoded a dict parsed with Strapi's ``qs`` rules; ``text/*`` a str;
-    multipart a dict of fields and a dict of Werkzeug ``FileStorage``. Any
-    other type, or a request without a body, gives ``(None, {})``.
+    multipart a dict of fields and a dict of Werkzeug ``FileStorage``. A
+    request without a body gives ``(None, {})``; a body of any other type
+    (or of no declared type) is 415: the handler asked for a body it cannot
+    be given.
     """
     environ = ctx.environ
     mtype = media_type(environ)
     if not mtype:
+        if has_body(environ):
+            raise UnsupportedMediaTypeError("A request body needs a Content-Type")
         return None, {}
     if _is_json(mtype):
         raw = read_raw(environ, limits.json)
@@ -161,15 +175,17 @@ def parse_body(ctx: Any, limits: BodyLimits = DEFAULT_LIMITS) -> tuple[Any, dict
             return raw.decode(_charset(environ)), {}
         except (UnicodeDecodeError, LookupError):
             raise MalformedBodyError("Malformed text body: bad character encoding") from None
-    if mtype == "multipart/form-data":
+    if mtype == "multipart/form-data" and limits.multipart:
         return _parse_multipart(ctx, limits)
-    return None, {}
+    if not has_body(environ):
+        return None, {}
+    raise UnsupportedMediaTypeError(f"Unsupported request body type {mtype!r}")
 
 
 def _parse_multipart(ctx: Any, limits: BodyLimits) -> tuple[dict[str, Any], dict[str, Any]]:
     request = ctx.request
     request.max_content_length = limits.multipart_total
-    request.max_form_memory_size = limits.form
+    request.max_form_memory_size = 20 * _MB  # formidable's maxFieldsSize: the text fields together
     try:
         form, files = request.form, request.files
     except RequestEntityTooLarge:

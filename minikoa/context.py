@@ -102,7 +102,7 @@ class Context:
     __slots__ = (
         "app", "environ", "method", "params", "route", "raw_path",
         "_path", "_query", "_state", "_req_headers", "_request", "_response",
-        "_status", "_body", "_headers", "_request_body", "_files",
+        "_status", "_body", "_headers", "_request_body", "_files", "session",
     )
 
     def __init__(self, app: Any, environ: dict[str, Any]) -> None:
@@ -125,6 +125,8 @@ class Context:
         self._headers = None
         self._request_body = _UNSET
         self._files = None
+        #: The signed-cookie session (a dict) when ``minikoa::session`` is on, else None.
+        self.session: Any = None
 
     # -- request --------------------------------------------------------
 
@@ -150,7 +152,7 @@ class Context:
         query = self._query
         if query is None:
             try:
-                query = parse_qs(self.environ.get("QUERY_STRING", ""), strict_null_handling=True)
+                query = parse_qs(self.environ.get("QUERY_STRING", ""), **self.app.query_options)
             except QueryStringError as exc:
                 raise ValidationError(exc.message, exc.details) from None
             self._query = query
@@ -162,9 +164,13 @@ class Context:
 
     @property
     def state(self) -> State:
-        """Per-request scratch space shared by middlewares, policies and handlers."""
+        """Per-request scratch space shared by middlewares, policies and handlers.
+
+        ``ctx.state.route`` is the matched route (None before routing), as in
+        Strapi: a policy can tell which route and handler it guards.
+        """
         if self._state is None:
-            self._state = State()
+            self._state = State(route=self.route)
         return self._state
 
     @property

@@ -83,3 +83,26 @@ def serve() -> Iterator:
     yield start
     for server in servers:
         server.stop()
+
+
+def write_project(root: Path, files: dict[str, str]) -> Path:
+    """Write ``{relative path: text}`` under ``root``; a minimal middleware list by default.
+
+    The default ``config/middlewares.py`` keeps only the built-ins that need
+    nothing from the project, so tests see just what they set up.
+    """
+    files = {"config/middlewares.py": "config = ['minikoa::errors', 'minikoa::query', 'minikoa::body']\n",
+             **files}
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+@pytest.fixture
+def project(tmp_path: Path):
+    """``project({path: text})`` writes a project folder and returns its path."""
+    def make(files: dict[str, str]) -> Path:
+        return write_project(tmp_path / "project", files)
+    return make

@@ -125,7 +125,7 @@ def test_route_policies(app, client):
     def custom(ctx, config, app_):
         raise PolicyError("Only owners", {"policy": "custom"})
 
-    app.register_policy("global::deny", deny)
+    app.policy("deny", deny)
     app.get("/ok", policies=[{"name": allow, "config": {"role": "x"}}])(lambda ctx: {"ok": True})
     app.get("/denied", policies=[allow, "global::deny"])(lambda ctx: {"ok": True})
     app.get("/custom", policies=[custom])(lambda ctx: {"ok": True})

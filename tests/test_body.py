@@ -55,9 +55,13 @@ def test_multipart_fields_and_files(echo):
     assert res.json == {"body": {"title": "t"}, "files": {"file": ["a.txt", "content"]}}
 
 
-def test_unknown_type_and_no_body(echo):
-    assert echo.post("/echo", data=b"x", content_type="application/x-thing").json["body"] is None
+def test_unknown_type_is_415_and_no_body_is_none(echo):
+    res = echo.post("/echo", data=b"x", content_type="application/x-thing")
+    assert res.status_code == 415 and res.json["error"]["name"] == "UnsupportedMediaTypeError"
+    res = echo.post("/echo", data=b"x", headers={"Content-Type": ""})
+    assert res.status_code == 415
     assert echo.post("/echo").json["body"] is None
+    assert echo.post("/echo", data=b"", content_type="application/x-thing").json["body"] is None
 
 
 def test_limits_give_413():

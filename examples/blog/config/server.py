@@ -1,0 +1,8 @@
+def config(env):
+    return {
+        "host": env("HOST", "127.0.0.1"),
+        "port": env.int("PORT", 1337),
+        "app": {"keys": env.array("APP_KEYS", ["blog-dev-key-1", "blog-dev-key-2"])},
+        # The token the global policy `is-authenticated` expects as `Authorization: Bearer <token>`.
+        "apiToken": env("API_TOKEN", "dev-token"),
+    }

@@ -1,0 +1,33 @@
+"""The built-in global middlewares, ``minikoa::<name>`` (``strapi::<name>`` is an alias).
+
+Each lives in its own module and exports a factory
+``middleware(config: dict, app) -> middleware | None``: ``config`` holds
+Strapi's options for it (camelCase keys, as in ``config/middlewares.py``), and
+a factory that has nothing to do per request (its work is configuration)
+returns None, so it costs no layer in the onion.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Callable
+
+__all__ = ["BUILTINS", "DEFAULT_ORDER", "builtin_factory"]
+
+#: Every built-in, in Strapi's default order.
+BUILTINS: tuple[str, ...] = (
+    "errors", "security", "cors", "powered-by", "logger", "query", "body", "session", "favicon", "public",
+)
+
+#: ``config/middlewares.py`` when a project has none.
+DEFAULT_ORDER: list[str] = [f"minikoa::{name}" for name in BUILTINS]
+
+Factory = Callable[[dict[str, Any], Any], Any]
+
+
+def builtin_factory(name: str) -> Factory | None:
+    """The factory of built-in ``name`` (``"cors"``), or None if there is no such built-in."""
+    if name not in BUILTINS:
+        return None
+    module = importlib.import_module(f"{__name__}.{name.replace('-', '_')}")
+    return module.middleware
