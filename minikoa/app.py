@@ -23,13 +23,13 @@ from typing import Any
 from werkzeug.test import Client
 
 from . import policies as _policies
+from . import resolve as _resolve
 from .body import DEFAULT_LIMITS, BodyLimits
 from .config import Config, load_dotenv
 from .context import Context
 from .errors import HttpError, MethodNotAllowedError, error_body, to_http_error
-from .loader import LoadError, load_module, load_project
-from .middleware import Middleware, check_middleware, compose, describe
-from .middlewares import BUILTINS, builtin_factory
+from .loader import LoadError, load_project
+from .middleware import check_middleware, compose, describe
 from .registry import ClassRegistry, Controller, Registry, Service
 from .response import finish
 from .router import Router
@@ -255,38 +255,8 @@ class App:
         return self.route("OPTIONS", path, **options)
 
     def resolve_handler(self, handler: Any, api: str | None = None, where: str = "route") -> tuple[Any, str]:
-        """``(callable, name)`` for a route's handler: a callable, or a controller action by name.
-
-        ``"api::article.article.findOne"`` names a controller UID and an action;
-        inside an api, ``"article.find"`` is short for ``api::<api>.article.find``.
-        Strapi's camelCase action names find snake_case methods (``findOne`` ->
-        ``find_one``).
-        """
-        if callable(handler):
-            return handler, describe(handler)
-        if not isinstance(handler, str) or "." not in handler:
-            raise LookupError(f"{where}: handler {handler!r} is neither a callable nor '<controller>.<action>'")
-        if "::" in handler:
-            uid, _, action = handler.rpartition(".")
-        elif api is not None:
-            controller, _, action = handler.partition(".")
-            uid = f"api::{api}.{controller}"
-        else:
-            raise LookupError(f"{where}: handler {handler!r} needs a full UID outside an api "
-                              "(api::<api>.<controller>.<action>)")
-        if uid not in self.controllers:
-            known = ", ".join(sorted(self.controllers)) or "none"
-            raise LookupError(f"{where}: unknown handler {handler!r}: no controller {uid!r} (controllers: {known})")
-        instance = self.controllers.instance(uid)
-        # Actions are methods of the class: never an attribute like ``self.app``.
-        method = next((m for m in (action, _snake(action)) if callable(getattr(type(instance), m, None))), None)
-        fn = getattr(instance, method) if method is not None and not action.startswith("_") else None
-        if fn is None:
-            actions = ", ".join(sorted(a for a in dir(type(instance)) if not a.startswith("_")
-                                       and callable(getattr(type(instance), a)))) or "none"
-            raise LookupError(f"{where}: unknown handler {handler!r}: controller {uid!r} has no action "
-                              f"{action!r} (actions: {actions})")
-        return fn, f"{uid}.{action}"
+        """``(callable, name)`` for a route's handler (see ``minikoa.resolve.handler``)."""
+        return _resolve.handler(self, handler, api, where)
 
     @property
     def routes(self) -> list[Route]:
@@ -315,7 +285,7 @@ class App:
                 route.endpoint = self._compile_route(route)
             chain = []
             for spec, config in self._global:
-                mw = self._resolve_middleware(spec, config, None, "global middlewares")
+                mw = _resolve.middleware(self, spec, config, None, "global middlewares")
                 if mw is not None:
                     chain.append(mw)
             self.router.freeze()
@@ -324,61 +294,10 @@ class App:
             self._handler = compose(chain, self._dispatcher())
             return self._handler
 
-    def _lookup(self, registry: Registry[Any], name: str, api: str | None) -> Any:
-        """A registered value by UID, or by short name: the route's api first, then global."""
-        if "::" in name:
-            return registry.get(name)
-        if api is not None and f"api::{api}.{name}" in registry:
-            return registry[f"api::{api}.{name}"]
-        return registry.get(f"global::{name}")
-
-    def _resolve_middleware(self, spec: Any, config: dict[str, Any] | None, api: str | None,
-                            where: str) -> Middleware | None:
-        """A middleware from a callable or a name; None for one with no per-request work."""
-        if callable(spec) and not isinstance(spec, str):
-            return spec
-        if isinstance(spec, dict):
-            config = spec.get("config", config)
-            if "resolve" in spec:
-                return self._resolved_file(spec["resolve"], config, where)
-            spec = spec.get("name")
-        if not isinstance(spec, str):
-            raise LookupError(f"{where}: middleware {spec!r} has no name")
-        name = "minikoa::" + spec[len("strapi::"):] if spec.startswith("strapi::") else spec
-        if name.startswith("minikoa::"):
-            factory = builtin_factory(name[len("minikoa::"):])
-            if factory is None:
-                raise LookupError(f"{where}: unknown middleware {spec!r} (built-ins: {', '.join(BUILTINS)})")
-        else:
-            factory = self._lookup(self.middlewares, name, api)
-            if factory is None:
-                known = ", ".join(sorted(self.middlewares)) or "none registered"
-                raise LookupError(f"{where}: unknown middleware {spec!r} (known: {known})")
-        return self._instantiate(factory, config, name, where)
-
-    def _resolved_file(self, target: str, config: dict[str, Any] | None, where: str) -> Middleware | None:
-        path = Path(target)
-        if not path.is_absolute():
-            path = (self.root or Path.cwd()) / path
-        if path.suffix != ".py":
-            path = path.with_suffix(".py") if not path.is_dir() else path / "index.py"
-        module = load_module(path)
-        factory = getattr(module, "middleware", None)
-        if not callable(factory):
-            raise LookupError(f"{where}: {path} defines no factory `middleware(config, app)`")
-        return self._instantiate(factory, config, str(path), where)
-
-    def _instantiate(self, factory: Callable[..., Any], config: dict[str, Any] | None, name: str,
-                     where: str) -> Middleware | None:
-        mw = factory(dict(config or {}), self)
-        if mw is not None:
-            check_middleware(mw, f" ({name}, {where})")
-        return mw
-
     def _compile_route(self, route: Route) -> Callable[[Context], None]:
         where = route.where
-        prepared = _policies.resolve(route.policies, lambda n: self._lookup(self.policies, n, route.api), where)
-        middlewares = [mw for mw in (self._resolve_middleware(spec, None, route.api, where)
+        prepared = _policies.resolve(route.policies, lambda n: _resolve.lookup(self.policies, n, route.api), where)
+        middlewares = [mw for mw in (_resolve.middleware(self, spec, None, route.api, where)
                                      for spec in route.middlewares) if mw is not None]
         handler = route.handler
         app = self
@@ -471,7 +390,3 @@ class App:
             except Exception:
                 log.exception("destroy hook %s failed", describe(hook))
 
-
-def _snake(name: str) -> str:
-    """``findOne`` -> ``find_one``."""
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")

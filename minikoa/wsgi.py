@@ -23,5 +23,6 @@ def create_app(path: str | Path | None = None) -> App:
     the access log and errors show in the server's output.
     """
     if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="[%(asctime)s] [%(process)d] %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(level=logging.INFO,
+                            format="[%(asctime)s] [%(process)d] %(levelname)s %(name)s: %(message)s")
     return App.load(path or os.environ.get("MINIKOA_PROJECT", "."))
