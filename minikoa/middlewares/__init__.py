@@ -10,7 +10,8 @@ returns None, so it costs no layer in the onion.
 from __future__ import annotations
 
 import importlib
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 __all__ = ["BUILTINS", "DEFAULT_ORDER", "builtin_factory"]
 
