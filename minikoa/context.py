@@ -14,6 +14,7 @@ the Werkzeug ``Response``.
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Iterable
 from typing import Any, NoReturn
 from urllib.parse import quote
 
@@ -24,7 +25,7 @@ from .body import DEFAULT_LIMITS, parse_body
 from .errors import ValidationError, error_for_status
 from .querystring import QueryStringError, parse_qs
 
-__all__ = ["Context", "State", "raw_path"]
+__all__ = ["Context", "State", "raw_path", "PreparedHeaders", "prepare_headers"]
 
 _UNSET: Any = object()
 
@@ -87,6 +88,17 @@ def _mime(value: str) -> str:
             "application/json", "application/javascript", "application/xml")):
         value += "; charset=utf-8"
     return value
+
+
+class PreparedHeaders(dict):
+    """Response headers checked once, for ``ctx.set_prepared``: lower-case name -> (name, value)."""
+
+    __slots__ = ()
+
+
+def prepare_headers(headers: Iterable[tuple[str, Any]]) -> PreparedHeaders:
+    """Check ``(name, value)`` pairs once (no line breaks) for ``ctx.set_prepared``."""
+    return PreparedHeaders((name.lower(), (name, _check_header(name, value))) for name, value in headers)
 
 
 def _check_header(name: str, value: Any) -> str:
@@ -288,6 +300,14 @@ class Context:
 
     def set(self, name: str | dict[str, Any], value: Any = None) -> None:
         """Set a response header (replacing it); a dict sets several, a list repeats one."""
+        if type(value) is str and type(name) is str and self._response is None:
+            # The common case, kept short: one header, a str value.
+            if "\n" in value or "\r" in value or "\n" in name or "\r" in name:
+                raise ValueError(f"header {name!r} must not contain a newline")
+            if self._headers is None:
+                self._headers = {}
+            self._headers[name.lower()] = (name, value)
+            return
         if isinstance(name, dict):
             for key, val in name.items():
                 self.set(key, val)
@@ -305,6 +325,20 @@ class Context:
         if self._headers is None:
             self._headers = {}
         self._headers[name.lower()] = (name, value)
+
+    def set_prepared(self, headers: PreparedHeaders) -> None:
+        """Set headers checked once at start-up with ``prepare_headers``.
+
+        For middlewares that send the same headers on every request (security,
+        CORS): one dict update instead of a checked ``set`` per header.
+        """
+        if self._response is not None:
+            for name, value in headers.values():
+                self.set(name, value)
+        elif self._headers is None:
+            self._headers = dict(headers)
+        else:
+            self._headers.update(headers)
 
     def append(self, name: str, value: Any) -> None:
         """Add a value to a response header, keeping those already there (Set-Cookie, Link)."""

@@ -1,0 +1,60 @@
+"""``minikoa::powered-by``: the ``X-Powered-By`` header (``minikoa`` unless ``poweredBy`` says otherwise).
+
+Strapi's ``strapi::poweredBy`` sets the header after ``await next()``, so a
+response made by a thrown error lacks it. The recordings show which
+responses those are: 400 (ValidationError, malformed JSON), 413 and 500 lack
+it; 2xx, 302, 405 and *every* 404 carry it, an unknown route's and a
+controller's "document not found" alike, because in Strapi those are
+responses, not errors that unwind past this middleware.
+
+In minikoa routing raises NotFoundError / MethodNotAllowedError, and a
+handler's 404 is usually ``ctx.not_found()``, so all of them do unwind past
+this middleware. To give the same responses as Strapi, the header is set
+when the chain returns normally and when the error passing by is a 404 or a
+405 (whoever raised it); any other error passes by untouched. A CORS
+preflight never gets here (``minikoa::cors`` answers it), so it lacks the
+header, as in Strapi.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..context import prepare_headers
+from ..errors import to_http_error
+from ..middleware import Middleware
+
+__all__ = ["middleware", "DEFAULT"]
+
+NAME = "minikoa::powered-by"
+DEFAULT = "minikoa"
+HEADER = "X-Powered-By"
+
+#: Error statuses Strapi answers as plain responses, which keep X-Powered-By.
+_NOT_THROWN_IN_STRAPI = frozenset({404, 405})
+
+
+def middleware(config: dict[str, Any], app: Any) -> Middleware:
+    """The X-Powered-By middleware; ``config`` may hold ``poweredBy`` (the value)."""
+    for key in config:
+        if key != "poweredBy":
+            raise ValueError(f"{NAME}: option {key!r} is unknown (known: poweredBy)")
+    value = config.get("poweredBy", DEFAULT)
+    if not isinstance(value, str) or "\n" in value or "\r" in value:
+        raise ValueError(f"{NAME}: option 'poweredBy' must be a one-line string, not {value!r}")
+    prepared = prepare_headers([(HEADER, value)])
+
+    def put(ctx: Any) -> None:
+        ctx.set_prepared(prepared)
+
+    def powered_by(ctx: Any) -> Any:
+        try:
+            yield
+        except Exception as exc:
+            error = to_http_error(exc)
+            if error is not None and error.status in _NOT_THROWN_IN_STRAPI:
+                put(ctx)
+            raise
+        put(ctx)
+
+    return powered_by
