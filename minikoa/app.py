@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from werkzeug.test import Client
+from werkzeug.wsgi import ClosingIterator
 
 from . import policies as _policies
 from . import resolve as _resolve
@@ -94,6 +95,11 @@ def _spec_label(spec: Any) -> str:
     if isinstance(spec, dict):
         spec = spec.get("name") or spec.get("handler") or spec.get("resolve")
     return spec if isinstance(spec, str) else describe(spec)
+
+
+class _TestClient(Client):
+    def open(self, *args: Any, buffered: bool = True, **kwargs: Any) -> Any:
+        return super().open(*args, buffered=buffered, **kwargs)
 
 
 class App:
@@ -344,11 +350,15 @@ class App:
         except Exception as exc:
             self.handle_error(ctx, exc)
         try:
-            return finish(ctx, start_response)
+            body = finish(ctx, start_response)
         except Exception as exc:
             # The body itself could not be rendered (not JSON-serialisable, say).
             self.handle_error(ctx, exc)
-            return finish(ctx, start_response)
+            body = finish(ctx, start_response)
+        if ctx._request is not None:
+            # Uploaded files live as long as the response may stream one of them.
+            return ClosingIterator(body, ctx._request.close)
+        return body
 
     def handle_error(self, ctx: Context, exc: BaseException) -> None:
         """The errors layer: render ``exc`` into ``ctx`` in Strapi's error shape.
@@ -372,8 +382,13 @@ class App:
         ctx._body = error_body(error)
 
     def test_client(self) -> Client:
-        """A Werkzeug test client that calls this app in-process."""
-        return Client(self)
+        """A Werkzeug test client that calls this app in-process.
+
+        Responses are buffered by default (``buffered=True``): the body is read
+        and the WSGI iterable closed at once, as a server would, so files and
+        uploads are released without the test closing each response.
+        """
+        return _TestClient(self)
 
     # -- lifecycle ------------------------------------------------------
 

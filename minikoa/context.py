@@ -114,7 +114,7 @@ class Context:
     __slots__ = (
         "app", "environ", "method", "params", "route", "raw_path",
         "_path", "_query", "_state", "_req_headers", "_request", "_response",
-        "_status", "_body", "_headers", "_request_body", "_files", "session",
+        "_status", "_body", "_headers", "_multi", "_request_body", "_files", "session",
     )
 
     def __init__(self, app: Any, environ: dict[str, Any]) -> None:
@@ -135,6 +135,8 @@ class Context:
         self._status = None
         self._body = None
         self._headers = None
+        #: whether some header in _headers holds a list of values (rare: Set-Cookie, Link)
+        self._multi = False
         self._request_body = _UNSET
         self._files = None
         #: The signed-cookie session (a dict) when ``minikoa::session`` is on, else None.
@@ -324,6 +326,8 @@ class Context:
             return
         if self._headers is None:
             self._headers = {}
+        if isinstance(value, list):
+            self._multi = True
         self._headers[name.lower()] = (name, value)
 
     def set_prepared(self, headers: PreparedHeaders) -> None:
@@ -354,6 +358,7 @@ class Context:
         else:
             prev = old[1] if isinstance(old[1], list) else [old[1]]
             self._headers[name.lower()] = (old[0], prev + [value])
+            self._multi = True
 
     def remove(self, name: str) -> None:
         """Remove a response header."""
@@ -377,6 +382,10 @@ class Context:
         """The response headers set so far, as WSGI ``(name, value)`` pairs."""
         if self._response is not None:
             return self._response.headers.to_wsgi_list()
+        if not self._headers:
+            return []
+        if not self._multi:
+            return list(self._headers.values())
         out: list[tuple[str, str]] = []
         if self._headers:
             for name, value in self._headers.values():

@@ -40,13 +40,18 @@ def finish(ctx: Any, start_response: StartResponse) -> Iterable[bytes]:
     """Send ``ctx``'s response through ``start_response`` and return the body iterable."""
     body = ctx._body
     kind = type(body)
-    if (kind is dict or kind is list) and ctx._response is None and ctx._headers is None:
-        # The common case, kept free of header bookkeeping.
+    if (kind is dict or kind is list) and ctx._response is None:
+        # The common case: JSON, and headers (if any) that are single values and
+        # leave Content-Type and Content-Length to us.
+        headers = ctx._headers
         status = ctx._status or 200
-        if status not in EMPTY_BODY:
+        if status not in EMPTY_BODY and (headers is None or (
+                not ctx._multi and "content-type" not in headers and "content-length" not in headers)):
             data = dumpb(body)
-            start_response(STATUS_LINES[status], [
-                ("Content-Type", JSON_TYPE), ("Content-Length", str(len(data)))])
+            out = [] if headers is None else list(headers.values())
+            out.append(("Content-Type", JSON_TYPE))
+            out.append(("Content-Length", str(len(data))))
+            start_response(STATUS_LINES[status], out)
             return [] if ctx.method == "HEAD" else [data]
     return _finish(ctx, start_response)
 

@@ -67,7 +67,11 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        return self.proc.stdout.read() if self.proc.stdout else ""
+        if self.proc.stdout is None or self.proc.stdout.closed:
+            return ""
+        output = self.proc.stdout.read()
+        self.proc.stdout.close()
+        return output
 
 
 @pytest.fixture

@@ -166,7 +166,8 @@ def load_error(project, files: dict[str, str]) -> str:
 
 ROUTE_A = "src/api/a/routes/a.py"
 CTRL_A = "src/api/a/controllers/a.py"
-CTRL = "from minikoa import Controller\nclass A(Controller):\n    def find(self, ctx):\n        return {}\ncontroller = A\n"
+CTRL = ("from minikoa import Controller\n"
+        "class A(Controller):\n    def find(self, ctx):\n        return {}\ncontroller = A\n")
 
 
 @pytest.mark.parametrize("files, expected", [
