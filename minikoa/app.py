@@ -28,12 +28,16 @@ from . import resolve as _resolve
 from .body import DEFAULT_LIMITS, BodyLimits
 from .config import Config, load_dotenv
 from .context import Context
+from .documents import DocumentService
 from .errors import HttpError, MethodNotAllowedError, error_body, to_http_error
+from .events import Events
 from .loader import LoadError, load_project
 from .middleware import check_middleware, compose, describe
+from .models import ModelLayer, database_path
 from .registry import ClassRegistry, Controller, Registry, Service
 from .response import finish
 from .router import Router
+from .schema import Schemas
 
 __all__ = ["App", "Route"]
 
@@ -133,6 +137,11 @@ class App:
         self._handler: Callable[[Context], None] | None = None
         self._lock = threading.RLock()
         self._destroy_hooks: list[Callable[[], Any]] = []
+        #: Content-types and components (``app.content_types.register(uid, schema)``).
+        self.content_types = Schemas()
+        #: In-process events (``app.events.on("entry.create", fn)``).
+        self.events = Events()
+        self._db: ModelLayer | None = None
 
     @classmethod
     def load(cls, path: str | Path, **options: Any) -> App:
@@ -149,6 +158,19 @@ class App:
         load_project(app, root)
         atexit.register(app.destroy)
         return app
+
+    # -- models ---------------------------------------------------------
+
+    @property
+    def db(self) -> ModelLayer:
+        """The model layer: database, lifecycles (``app.db.lifecycles.subscribe``), queries."""
+        if self._db is None:
+            self._db = ModelLayer(self.content_types, self.events, database_path(self.config, self.root))
+        return self._db
+
+    def documents(self, uid: str) -> DocumentService:
+        """The document service of content-type ``uid`` (``find_many``, ``create``, ...)."""
+        return self.db.documents(uid)
 
     # -- registries -----------------------------------------------------
 
@@ -287,6 +309,8 @@ class App:
         with self._lock:
             if self._handler is not None:
                 return self._handler
+            if len(self.content_types) > 1 or self._db is not None:  # more than the built-in file type
+                self.db.setup()
             for route in self._routes:
                 route.endpoint = self._compile_route(route)
             chain = []
@@ -397,11 +421,14 @@ class App:
         self._destroy_hooks.append(hook)
 
     def destroy(self) -> None:
-        """Run the destroy hooks once, newest first (src/index.py's ``destroy(app)``)."""
+        """Run the destroy hooks once, newest first (src/index.py's ``destroy(app)``), then
+        close the database."""
         hooks, self._destroy_hooks = self._destroy_hooks, []
         for hook in reversed(hooks):
             try:
                 hook()
             except Exception:
                 log.exception("destroy hook %s failed", describe(hook))
+        if self._db is not None:
+            self._db.close()
 

@@ -11,6 +11,8 @@
     src/api/<api>/services/<name>.py           api::<api>.<name>    defines service (a class)
     src/api/<api>/controllers/<name>.py        api::<api>.<name>    defines controller (a class)
     src/api/<api>/routes/<file>.py             defines routes (a list of route dicts)
+    src/api/<api>/content-types/<name>/schema.json (+ lifecycles.py)   api::<api>.<name>
+    src/components/<category>/<name>.json      the component <category>.<name>
 
 The order is Strapi's: every file is read and registered, then
 ``register(app)`` runs (it may add more), then the routes are mounted and
@@ -115,10 +117,25 @@ class _ProjectLoader:
             factory = _export(load_module(file), file, "middleware", "a factory middleware(config, app)")
             app.middlewares.register(f"global::{file.stem}", factory, source=str(file))
 
+        components = self.src / "components"
+        if components.is_dir():
+            for category in sorted(p for p in components.iterdir() if p.is_dir()):
+                for file in sorted(category.glob("*.json")):
+                    self._schema(app.content_types.register_component, f"{category.name}.{file.stem}", file)
+
         api_root = self.src / "api"
         apis = sorted(p for p in api_root.iterdir() if p.is_dir()) if api_root.is_dir() else []
         for api_dir in apis:
             api = api_dir.name
+            types = api_dir / "content-types"
+            for folder in sorted(p for p in types.iterdir() if p.is_dir()) if types.is_dir() else []:
+                schema = folder / "schema.json"
+                if not schema.is_file():
+                    raise LoadError(f"{folder}: a content-type folder needs a schema.json")
+                ctype = self._schema(app.content_types.register, f"api::{api}.{folder.name}", schema)
+                hooks = folder / "lifecycles.py"
+                if hooks.is_file():
+                    ctype.lifecycles = load_module(hooks)
             for file in _py_files(api_dir / "policies"):
                 policy = _export(load_module(file), file, "policy", "a function policy(ctx, config, app)")
                 app.policies.register(f"api::{api}.{file.stem}", policy, source=str(file))
@@ -166,6 +183,15 @@ class _ProjectLoader:
             app.on_destroy(lambda: hooks.destroy(app))
         if hooks is not None and hasattr(hooks, "bootstrap"):
             self._hook(hooks.bootstrap, index, "bootstrap")
+
+    @staticmethod
+    def _schema(register: Callable[..., Any], uid: str, path: Path) -> Any:
+        from .schema import SchemaError
+
+        try:
+            return register(uid, path)
+        except SchemaError as exc:
+            raise LoadError(str(exc)) from None
 
     def _hook(self, fn: Callable[[Any], Any], file: Path, name: str) -> None:
         try:

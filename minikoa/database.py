@@ -1,0 +1,192 @@
+"""The database: one SQLite connection per thread, and nestable write transactions.
+
+Every connection gets WAL (readers never block the writer), a busy timeout
+(a writer waits for another process's write instead of failing with
+"database is locked"), ``foreign_keys=ON`` and ``synchronous=NORMAL`` (safe
+with WAL). Connections run in autocommit mode; ``db.atomic()`` opens
+``BEGIN IMMEDIATE`` (taking the write lock up front, so two gunicorn workers
+never deadlock upgrading a read to a write) and nests as savepoints.
+Callbacks given to ``on_commit`` run after the outermost transaction
+commits, and are dropped if it rolls back: the seam webhooks and entry
+events hang on.
+
+SQL text comes from ``minikoa.dialect``; this module only runs it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from .dialect import SQLiteDialect
+
+__all__ = ["Database"]
+
+
+class _State(threading.local):
+    conn: sqlite3.Connection | None = None
+    depth = 0
+    pending: list[Callable[[], Any]]
+
+    def __init__(self) -> None:
+        self.pending = []
+
+
+class Database:
+    """``Database(path)``; ``":memory:"`` gives one shared in-memory database."""
+
+    def __init__(self, path: str | Path = ":memory:", *, busy_timeout_ms: int = 10_000) -> None:
+        self.path = str(path)
+        self.memory = self.path == ":memory:"
+        self.busy_timeout_ms = busy_timeout_ms
+        self.dialect = SQLiteDialect()
+        self._state = _State()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        if self.memory:
+            # One connection, shared by threads and serialised by a lock: an
+            # in-memory database exists only inside its connection.
+            self._shared: sqlite3.Connection | None = self._connect()
+            self._memory_lock = threading.RLock()
+        else:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self._shared = None
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                               timeout=self.busy_timeout_ms / 1000)
+        conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+        if not self.memory:
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        with self._lock:
+            self._all.append(conn)
+        return conn
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """This thread's connection."""
+        if self._shared is not None:
+            return self._shared
+        conn = self._state.conn
+        if conn is None:
+            conn = self._state.conn = self._connect()
+        return conn
+
+    @property
+    def utils(self) -> sqlite_utils.Database:
+        """sqlite-utils over this thread's connection (schema work: tables, columns, indexes)."""
+        return sqlite_utils.Database(self.conn)
+
+    # -- statements -----------------------------------------------------
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        if self._shared is not None:
+            with self._memory_lock:
+                return self.conn.execute(sql, params)
+        return self.conn.execute(sql, params)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row | tuple]:
+        """All rows of a SELECT, as tuples."""
+        return self.execute(sql, params).fetchall()
+
+    def query_dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        cursor = self.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = self.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    # -- transactions ---------------------------------------------------
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[None]:
+        """A write transaction (``BEGIN IMMEDIATE``), or a savepoint inside one.
+
+        Everything in it commits together or not at all; an exception rolls
+        it back and propagates.
+        """
+        if self._shared is not None:
+            with self._memory_lock:
+                yield from self._atomic()
+            return
+        yield from self._atomic()
+
+    def _atomic(self) -> Iterator[None]:
+        state = self._state if self._shared is None else self._memory_state()
+        conn = self.conn
+        depth = state.depth
+        if depth == 0:
+            conn.execute("BEGIN IMMEDIATE")
+        else:
+            conn.execute(f"SAVEPOINT minikoa_{depth}")
+        state.depth = depth + 1
+        try:
+            yield
+        except BaseException:
+            state.depth = depth
+            if depth == 0:
+                conn.execute("ROLLBACK")
+                state.pending.clear()
+            else:
+                conn.execute(f"ROLLBACK TO minikoa_{depth}")
+                conn.execute(f"RELEASE minikoa_{depth}")
+            raise
+        state.depth = depth
+        if depth == 0:
+            try:
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                state.pending.clear()
+                raise
+            callbacks, state.pending = state.pending, []
+            for callback in callbacks:
+                callback()
+        else:
+            conn.execute(f"RELEASE minikoa_{depth}")
+
+    def _memory_state(self) -> _State:
+        state = getattr(self, "_mem_state", None)
+        if state is None:
+            state = self._mem_state = _State()
+        return state
+
+    @property
+    def in_transaction(self) -> bool:
+        state = self._state if self._shared is None else self._memory_state()
+        return state.depth > 0
+
+    def on_commit(self, callback: Callable[[], Any]) -> None:
+        """Run ``callback`` after the current transaction commits (now, if there is none)."""
+        state = self._state if self._shared is None else self._memory_state()
+        if state.depth == 0:
+            callback()
+        else:
+            state.pending.append(callback)
+
+    # -- lifecycle ------------------------------------------------------
+
+    def close(self) -> None:
+        """Close every connection this object opened (all threads)."""
+        with self._lock:
+            conns, self._all = self._all, []
+        for conn in conns:
+            with contextlib.suppress(sqlite3.Error):
+                conn.close()
+        self._state = _State()
+        if self._shared is not None:
+            self._shared = None
+
+    def __repr__(self) -> str:
+        return f"<Database {self.path}>"

@@ -1,0 +1,465 @@
+"""Content-types and components: Strapi's ``schema.json`` read into objects.
+
+A content-type (``api::article.article``) is a table; its attributes are
+columns, JSON columns (components, dynamic zones, json, blocks) or link
+tables (relations and media). Everything the rest of the model layer needs
+to know about a schema is computed here once, when the app is built: column
+names, which side of a relation owns its link table, the target of each
+relation, the order of attributes in output.
+
+A schema with a mistake (an unknown type, a relation to an unknown target, a
+``mappedBy`` that the other side does not ``inversedBy``, two types with one
+plural name) raises SchemaError naming the file and the attribute.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "SchemaError", "Attribute", "ContentType", "Component", "Link", "Schemas",
+    "SCALAR_TYPES", "FILE_UID", "snake",
+]
+
+#: Scalar types and the SQLite column type that stores each.
+SCALAR_TYPES: dict[str, str] = {
+    "string": "TEXT", "text": "TEXT", "richtext": "TEXT", "email": "TEXT", "password": "TEXT",
+    "uid": "TEXT", "enumeration": "TEXT", "blocks": "TEXT", "json": "TEXT",
+    "integer": "INTEGER", "biginteger": "INTEGER", "float": "REAL", "decimal": "REAL",
+    "boolean": "INTEGER", "date": "TEXT", "time": "TEXT", "datetime": "TEXT", "timestamp": "TEXT",
+}
+#: Types kept as JSON text.
+JSON_TYPES = frozenset({"json", "blocks", "component", "dynamiczone"})
+RELATIONS = frozenset({"oneToOne", "oneToMany", "manyToOne", "manyToMany", "oneWay", "manyWay",
+                       "morphToOne", "morphToMany"})
+#: Relations whose side holds many targets.
+_MANY = frozenset({"oneToMany", "manyToMany", "manyWay"})
+#: The inverse kind of each bidirectional relation.
+_INVERSE = {"oneToOne": "oneToOne", "oneToMany": "manyToOne", "manyToOne": "oneToMany",
+            "manyToMany": "manyToMany"}
+
+#: Media attributes point at uploaded-file records of this built-in type.
+FILE_UID = "plugin::upload.file"
+
+#: Names the system uses; an attribute may not take them.
+RESERVED = frozenset({"id", "documentId", "createdAt", "updatedAt", "publishedAt", "createdBy",
+                      "updatedBy", "locale", "localizations", "__component", "__type"})
+
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+class SchemaError(ValueError):
+    """A schema that cannot be used; the message names the file and attribute."""
+
+
+def snake(name: str) -> str:
+    """The column name Strapi uses for an attribute: ``viewCount`` -> ``view_count``."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
+class Link:
+    """The link table of one relation (shared by both sides of a bidirectional one).
+
+    ``source_id`` is the owner's row id (deleted with the row); the target is
+    a *document* id, so a draft and a published row each keep their own
+    links, and a link survives its target being republished.
+    """
+
+    __slots__ = ("table", "owner", "attribute", "target")
+
+    def __init__(self, table: str, owner: ContentType | Component, attribute: str, target: str) -> None:
+        self.table = table
+        self.owner = owner
+        self.attribute = attribute
+        self.target = target
+
+    def __repr__(self) -> str:
+        return f"<Link {self.table}: {self.owner.uid}.{self.attribute} -> {self.target}>"
+
+
+class Attribute:
+    """One attribute of a content-type or component, with everything derived from its options."""
+
+    __slots__ = ("name", "type", "options", "column", "relation", "target", "mapped_by", "inversed_by",
+                 "many", "owner", "link", "component", "repeatable", "components", "parent")
+
+    def __init__(self, name: str, options: Mapping[str, Any], parent: ContentType | Component) -> None:
+        self.name = name
+        self.options = dict(options)
+        self.type: str = self.options.get("type", "")
+        self.parent = parent
+        self.column: str | None = None
+        self.relation: str | None = None
+        self.target: str | None = None
+        self.mapped_by: str | None = None
+        self.inversed_by: str | None = None
+        #: for relations and media: this side holds a list
+        self.many = False
+        #: for relations: this side owns the link table
+        self.owner = False
+        self.link: Link | None = None
+        self.component: str | None = None
+        self.repeatable = False
+        self.components: tuple[str, ...] = ()
+
+    # -- convenient reads of options --------------------------------------
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.options.get(key, default)
+
+    @property
+    def required(self) -> bool:
+        return bool(self.options.get("required"))
+
+    @property
+    def private(self) -> bool:
+        """Never in API output (``private: true``, and every password)."""
+        return bool(self.options.get("private")) or self.type == "password"
+
+    @property
+    def is_scalar(self) -> bool:
+        return self.type in SCALAR_TYPES
+
+    @property
+    def is_relation(self) -> bool:
+        return self.type == "relation"
+
+    @property
+    def is_media(self) -> bool:
+        return self.type == "media"
+
+    @property
+    def is_linked(self) -> bool:
+        """Stored in a link table (relations and media), not a column."""
+        return self.type in ("relation", "media")
+
+    @property
+    def is_json(self) -> bool:
+        return self.type in JSON_TYPES
+
+    def __repr__(self) -> str:
+        return f"<Attribute {self.parent.uid}.{self.name} {self.type}>"
+
+
+class _Model:
+    """What content-types and components share: a uid, attributes, a source file."""
+
+    uid: str
+    source: str
+
+    def __init__(self, uid: str, schema: Mapping[str, Any], source: str) -> None:
+        self.uid = uid
+        self.source = source
+        self.schema = dict(schema)
+        attributes = schema.get("attributes")
+        if not isinstance(attributes, Mapping):
+            raise SchemaError(f"{source}: `attributes` must be an object")
+        self.attributes: dict[str, Attribute] = {}
+        for name, options in attributes.items():
+            if not isinstance(options, Mapping):
+                raise SchemaError(f"{source}: attribute {name!r} must be an object")
+            self.attributes[name] = Attribute(name, options, self)
+
+    def where(self, attribute: str | None = None) -> str:
+        return f"{self.source}: attribute {attribute!r}" if attribute else self.source
+
+    def __iter__(self) -> Iterator[Attribute]:
+        return iter(self.attributes.values())
+
+
+class ContentType(_Model):
+    """A collection or single type: one table, with Strapi's system fields."""
+
+    def __init__(self, uid: str, schema: Mapping[str, Any], source: str) -> None:
+        super().__init__(uid, schema, source)
+        self.kind: str = schema.get("kind", "collectionType")
+        info = schema.get("info") or {}
+        self.singular_name: str = info.get("singularName", "")
+        self.plural_name: str = info.get("pluralName", "")
+        self.display_name: str = info.get("displayName", self.singular_name)
+        self.table: str = schema.get("collectionName") or self.plural_name
+        options = schema.get("options") or {}
+        self.draft_and_publish: bool = bool(options.get("draftAndPublish", False))
+        self.plugin_options: dict[str, Any] = dict(schema.get("pluginOptions") or {})
+        #: lifecycle hooks from content-types/<name>/lifecycles.py (filled by the loader)
+        self.lifecycles: Any = None
+
+    @property
+    def is_single(self) -> bool:
+        return self.kind == "singleType"
+
+    def __repr__(self) -> str:
+        return f"<ContentType {self.uid} ({self.table})>"
+
+
+class Component(_Model):
+    """A component (``shared.seo``): stored as JSON inside the rows that use it."""
+
+    def __init__(self, uid: str, schema: Mapping[str, Any], source: str) -> None:
+        super().__init__(uid, schema, source)
+        self.table = schema.get("collectionName") or "components_" + uid.replace(".", "_")
+        info = schema.get("info") or {}
+        self.display_name: str = info.get("displayName", uid)
+
+    def __repr__(self) -> str:
+        return f"<Component {self.uid}>"
+
+
+def _file_type() -> ContentType:
+    """The upload plugin's file record that media attributes point at (no upload service)."""
+    return ContentType(FILE_UID, {
+        "kind": "collectionType",
+        "collectionName": "files",
+        "info": {"singularName": "file", "pluralName": "files", "displayName": "File"},
+        "options": {"draftAndPublish": False},
+        "attributes": {
+            "name": {"type": "string", "required": True},
+            "alternativeText": {"type": "string"},
+            "caption": {"type": "string"},
+            "width": {"type": "integer"},
+            "height": {"type": "integer"},
+            "formats": {"type": "json"},
+            "hash": {"type": "string"},
+            "ext": {"type": "string"},
+            "mime": {"type": "string"},
+            "size": {"type": "decimal"},
+            "url": {"type": "string", "required": True},
+            "previewUrl": {"type": "string"},
+            "provider": {"type": "string"},
+            "provider_metadata": {"type": "json"},
+        },
+    }, source="<minikoa: plugin::upload.file>")
+
+
+class Schemas:
+    """Every content-type and component of an app, registered then linked.
+
+    ``register(uid, schema)`` takes a schema dict as Strapi writes it;
+    ``link()`` (run when the app is built) checks the whole set and derives
+    columns and link tables. ``app.content_types`` is this object.
+    """
+
+    def __init__(self) -> None:
+        self.types: dict[str, ContentType] = {}
+        self.components: dict[str, Component] = {}
+        self.linked = False
+        self._add_type(_file_type())
+
+    # -- registration ---------------------------------------------------
+
+    def register(self, uid: str, schema: Mapping[str, Any] | str | Path, source: str = "code") -> ContentType:
+        """Add a content-type from a schema dict (or a schema.json path)."""
+        schema, source = _read(schema, source)
+        if not re.match(r"^(api|plugin)::[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$", uid):
+            raise SchemaError(f"{source}: invalid content-type UID {uid!r} (expected api::<api>.<name>)")
+        if uid in self.types:
+            raise SchemaError(f"{source}: content-type {uid!r} is already registered (from {self.types[uid].source})")
+        return self._add_type(ContentType(uid, schema, source))
+
+    def register_component(self, uid: str, schema: Mapping[str, Any] | str | Path,
+                           source: str = "code") -> Component:
+        """Add a component (``category.name``) from a schema dict or JSON file."""
+        schema, source = _read(schema, source)
+        if not re.match(r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$", uid):
+            raise SchemaError(f"{source}: invalid component UID {uid!r} (expected <category>.<name>)")
+        if uid in self.components:
+            raise SchemaError(f"{source}: component {uid!r} is already registered")
+        component = Component(uid, schema, source)
+        self.components[uid] = component
+        self.linked = False
+        return component
+
+    def _add_type(self, ctype: ContentType) -> ContentType:
+        self.types[ctype.uid] = ctype
+        self.linked = False
+        return ctype
+
+    def __getitem__(self, uid: str) -> ContentType:
+        try:
+            return self.types[uid]
+        except KeyError:
+            raise KeyError(f"unknown content-type {uid!r}") from None
+
+    def __contains__(self, uid: object) -> bool:
+        return uid in self.types
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.types)
+
+    def __len__(self) -> int:
+        return len(self.types)
+
+    def by_plural(self, plural: str) -> ContentType | None:
+        return next((t for t in self.types.values() if t.plural_name == plural), None)
+
+    # -- checking and deriving ------------------------------------------
+
+    def link(self) -> None:
+        """Check every schema against the others and derive columns and link tables."""
+        seen_plural: dict[str, ContentType] = {}
+        seen_table: dict[str, ContentType | Component] = {}
+        for ctype in self.types.values():
+            _check_type_header(ctype)
+            for key, name in (("plural", ctype.plural_name), ("singular", ctype.singular_name)):
+                other = seen_plural.get(name)
+                if other is not None:
+                    raise SchemaError(f"{ctype.source}: {key} name {name!r} is already used by {other.uid} "
+                                      f"({other.source})")
+                seen_plural[name] = ctype
+            for model in (ctype,):
+                if model.table in seen_table:
+                    raise SchemaError(f"{ctype.source}: collectionName {model.table!r} is already used by "
+                                      f"{seen_table[model.table].uid}")
+                seen_table[model.table] = model
+        for model in (*self.types.values(), *self.components.values()):
+            columns: dict[str, str] = {}
+            for attr in model:
+                self._derive(model, attr)
+                if attr.column is not None:
+                    if attr.column in columns:
+                        raise SchemaError(f"{model.where(attr.name)}: column {attr.column!r} clashes with "
+                                          f"attribute {columns[attr.column]!r}")
+                    columns[attr.column] = attr.name
+        for model in (*self.types.values(), *self.components.values()):
+            for attr in model:
+                if attr.is_relation:
+                    self._pair(model, attr)
+        self.linked = True
+
+    def _derive(self, model: ContentType | Component, attr: Attribute) -> None:
+        where = model.where(attr.name)
+        if not _NAME.match(attr.name) or attr.name in RESERVED:
+            raise SchemaError(f"{where}: {attr.name!r} cannot be an attribute name")
+        kind = attr.type
+        if kind in SCALAR_TYPES:
+            attr.column = snake(attr.name)
+            _check_scalar(attr, model, where)
+        elif kind == "relation":
+            if isinstance(model, Component):
+                raise SchemaError(f"{where}: relations inside components are not supported; "
+                                  "put the relation on the content-type")
+            attr.relation = attr.get("relation")
+            if attr.relation not in RELATIONS or attr.relation.startswith("morph"):
+                raise SchemaError(f"{where}: relation must be one of oneToOne, oneToMany, manyToOne, "
+                                  f"manyToMany, oneWay, manyWay, not {attr.relation!r}")
+            attr.target = attr.get("target")
+            if attr.target not in self.types:
+                raise SchemaError(f"{where}: relation target {attr.target!r} is not a known content-type")
+            attr.mapped_by = attr.get("mappedBy")
+            attr.inversed_by = attr.get("inversedBy")
+            if attr.mapped_by and attr.inversed_by:
+                raise SchemaError(f"{where}: a relation has mappedBy or inversedBy, not both")
+            if attr.relation in ("oneWay", "manyWay") and (attr.mapped_by or attr.inversed_by):
+                raise SchemaError(f"{where}: {attr.relation} relations have no other side")
+            attr.many = attr.relation in _MANY
+            attr.owner = not attr.mapped_by
+            if attr.owner:
+                attr.link = Link(f"{model.table}_{attr.column or snake(attr.name)}_lnk", model, attr.name,
+                                 attr.target)
+        elif kind == "media":
+            attr.target = FILE_UID
+            attr.many = bool(attr.get("multiple", False))
+            attr.owner = True
+            if isinstance(model, ContentType):
+                attr.link = Link(f"{model.table}_{snake(attr.name)}_lnk", model, attr.name, FILE_UID)
+            else:
+                attr.column = snake(attr.name)  # file ids kept in the component's JSON
+        elif kind == "component":
+            attr.component = attr.get("component")
+            if attr.component not in self.components:
+                raise SchemaError(f"{where}: unknown component {attr.component!r}")
+            attr.repeatable = bool(attr.get("repeatable", False))
+            attr.column = snake(attr.name)
+        elif kind == "dynamiczone":
+            if isinstance(model, Component):
+                raise SchemaError(f"{where}: dynamic zones cannot be inside components")
+            components = attr.get("components")
+            if not isinstance(components, list) or not components:
+                raise SchemaError(f"{where}: a dynamiczone needs a non-empty `components` list")
+            for uid in components:
+                if uid not in self.components:
+                    raise SchemaError(f"{where}: unknown component {uid!r} in dynamiczone")
+            attr.components = tuple(components)
+            attr.repeatable = True
+            attr.column = snake(attr.name)
+        else:
+            raise SchemaError(f"{where}: unknown attribute type {kind!r}")
+
+    def _pair(self, model: ContentType | Component, attr: Attribute) -> None:
+        """Check that both sides of a bidirectional relation agree; share the owner's link."""
+        where = model.where(attr.name)
+        other_name = attr.mapped_by or attr.inversed_by
+        if not other_name:
+            return
+        target = self.types[attr.target]
+        other = target.attributes.get(other_name)
+        if other is None or not other.is_relation or other.target != model.uid:
+            raise SchemaError(f"{where}: {'mappedBy' if attr.mapped_by else 'inversedBy'} {other_name!r} "
+                              f"must name a relation of {target.uid} back to {model.uid}")
+        expected = "inversedBy" if attr.mapped_by else "mappedBy"
+        if (other.inversed_by if attr.mapped_by else other.mapped_by) != attr.name:
+            raise SchemaError(f"{where}: {target.uid}.{other_name} must have {expected}: {attr.name!r}")
+        if _INVERSE.get(other.relation or "") != attr.relation:
+            raise SchemaError(f"{where}: a {attr.relation} relation pairs with {_INVERSE.get(attr.relation)!r} "
+                              f"on the other side, not {other.relation!r} ({target.source})")
+        if attr.mapped_by:
+            attr.link = other.link
+
+
+def _read(schema: Mapping[str, Any] | str | Path, source: str) -> tuple[Mapping[str, Any], str]:
+    if isinstance(schema, (str, Path)):
+        path = Path(schema)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise SchemaError(f"{path}: cannot read: {exc}") from None
+        except ValueError as exc:
+            raise SchemaError(f"{path}: invalid JSON: {exc}") from None
+        schema, source = data, str(path)
+    if not isinstance(schema, Mapping):
+        raise SchemaError(f"{source}: a schema must be a JSON object")
+    return schema, source
+
+
+def _check_type_header(ctype: ContentType) -> None:
+    src = ctype.source
+    if ctype.kind not in ("collectionType", "singleType"):
+        raise SchemaError(f"{src}: kind must be collectionType or singleType, not {ctype.kind!r}")
+    for key, value in (("info.singularName", ctype.singular_name), ("info.pluralName", ctype.plural_name)):
+        if not isinstance(value, str) or not re.match(r"^[a-z0-9][a-z0-9-]*$", value):
+            raise SchemaError(f"{src}: {key} must be a kebab-case name, not {value!r}")
+    if ctype.singular_name == ctype.plural_name:
+        raise SchemaError(f"{src}: singularName and pluralName must differ")
+    if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", ctype.table):
+        raise SchemaError(f"{src}: collectionName {ctype.table!r} is not a valid table name")
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _check_scalar(attr: Attribute, model: ContentType | Component, where: str) -> None:
+    for key in ("min", "max", "minLength", "maxLength"):
+        value = attr.get(key)
+        if value is not None and not _number(value):
+            raise SchemaError(f"{where}: {key} must be a number, not {value!r}")
+    regex = attr.get("regex")
+    if regex is not None:
+        try:
+            re.compile(regex)
+        except (re.error, TypeError) as exc:
+            raise SchemaError(f"{where}: invalid regex {regex!r}: {exc}") from None
+    if attr.type == "enumeration":
+        values = attr.get("enum")
+        if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+            raise SchemaError(f"{where}: an enumeration needs a non-empty `enum` list of strings")
+    if attr.type == "uid":
+        target = attr.get("targetField")
+        if target is not None:
+            other = model.attributes.get(target)
+            if other is None or other.type not in ("string", "text"):
+                raise SchemaError(f"{where}: targetField {target!r} must name a string or text attribute")
