@@ -11,13 +11,23 @@ commits, and are dropped if it rolls back: the seam webhooks and entry
 events hang on.
 
 SQL text comes from ``minikoa.dialect``; this module only runs it.
+
+**Fork safety.** A process forked with a connection open (gunicorn
+``--preload``, multiprocessing) must neither use nor close the inherited
+connection: closing any descriptor of a database file drops every POSIX
+lock the process holds on it, so the child's own, new connection would
+silently lose its locks and two processes could write at once. After a
+fork, the child sets every inherited connection aside, unused and never
+closed, and opens its own.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -27,6 +37,25 @@ import sqlite_utils
 from .dialect import SQLiteDialect
 
 __all__ = ["Database"]
+
+_databases: weakref.WeakSet[Database] = weakref.WeakSet()
+#: Every open file connection, held here until ``Database.close()``: a
+#: connection left to the garbage collector could be closed at any moment,
+#: in a forked child too (and sqlite3 connections take no weak references).
+_open: set[sqlite3.Connection] = set()
+#: Connections inherited across a fork: kept referenced so they are never closed.
+_inherited: list[sqlite3.Connection] = []
+
+
+def _after_fork_in_child() -> None:
+    _inherited.extend(_open)
+    _open.clear()
+    for database in list(_databases):
+        database._forget_inherited()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 class _State(threading.local):
@@ -57,6 +86,17 @@ class Database:
         else:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self._shared = None
+        _databases.add(self)
+
+    def _forget_inherited(self) -> None:
+        """In a forked child: set the parent's connections aside (see the module doc)."""
+        if self._shared is not None:
+            return  # an in-memory database is the process's own copy; keep using it
+        with contextlib.suppress(RuntimeError):
+            self._lock.release()  # a lock held by the parent's thread at fork time
+        self._lock = threading.Lock()
+        self._all = []
+        self._state = _State()
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
@@ -68,6 +108,8 @@ class Database:
         conn.execute("PRAGMA foreign_keys = ON")
         with self._lock:
             self._all.append(conn)
+            if not self.memory:
+                _open.add(conn)
         return conn
 
     @property
@@ -181,6 +223,7 @@ class Database:
         """Close every connection this object opened (all threads)."""
         with self._lock:
             conns, self._all = self._all, []
+            _open.difference_update(conns)
         for conn in conns:
             with contextlib.suppress(sqlite3.Error):
                 conn.close()
