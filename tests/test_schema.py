@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from minikoa.schema import FILE_UID, Schemas, SchemaError, snake
+from minikoa.schema import FILE_UID, SchemaError, Schemas, snake
 
 ARTICLE = {
     "kind": "collectionType", "collectionName": "articles",

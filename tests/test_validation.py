@@ -550,7 +550,8 @@ def test_fuzz_returns_or_raises_validation_error(data, partial):
         result = validate(KITCHEN, data, schemas=SCHEMAS, partial=partial)
     except ValidationError as exc:
         errors = exc.details["errors"]
-        assert errors and exc.message == (errors[0]["message"] if len(errors) == 1 else f"{len(errors)} errors occurred")
+        single = errors[0]["message"] if len(errors) == 1 else f"{len(errors)} errors occurred"
+        assert errors and exc.message == single
         text = json.dumps([exc.message, exc.details], allow_nan=False)  # always valid JSON
         for long in _long_strings(data):
             assert long not in text
