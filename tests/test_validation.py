@@ -542,7 +542,7 @@ def _long_strings(value: Any) -> list[str]:
     return []
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=4), JSONISH, max_size=6),
        partial=st.booleans())
 def test_fuzz_returns_or_raises_validation_error(data, partial):
