@@ -116,7 +116,7 @@ class DocumentService:
                populate: Any = None) -> dict[str, Any]:
         """Create a document (a draft, and its published version with ``status="published"``)."""
         status = self._status(status)
-        values = self._validate(data, partial=False)
+        values = self._validate(self._with_uids(data), partial=False)
         with self.db.atomic():
             event = self._before("create", {"data": values, "status": status})
             values = event.params["data"] if event else values
@@ -304,7 +304,7 @@ class DocumentService:
 
     def _component_ids(self, attr: Attribute, value: Any, previous: Any) -> Any:
         """Give every component instance an ``id``, keeping ids the stored value already had."""
-        known = _ids(json.loads(previous)) if isinstance(previous, str) else set()
+        known = _by_id(json.loads(previous)) if isinstance(previous, str) else {}
         missing: list[dict[str, Any]] = []
 
         def walk(node: Any) -> Any:
@@ -313,9 +313,13 @@ class DocumentService:
             if not isinstance(node, dict):
                 return node
             copy = {k: walk(v) if isinstance(v, (dict, list)) and k != "__component" else v for k, v in node.items()}
-            if not (isinstance(copy.get("id"), int) and copy["id"] in known):
+            old = known.get(copy.get("id")) if isinstance(copy.get("id"), int) else None
+            if old is None:
                 copy.pop("id", None)
                 missing.append(copy)
+            else:
+                # A component sent with its id updates that instance: fields left out keep their values.
+                copy = {**old, **copy}
             return copy
 
         result = [walk(item) for item in value] if isinstance(value, list) else walk(value)
@@ -330,22 +334,26 @@ class DocumentService:
         self.db.execute(f'UPDATE "{SEQUENCES}" SET value = value + ? WHERE name = ?', [count, name])
         return self.db.scalar(f'SELECT value FROM "{SEQUENCES}" WHERE name = ?', [name]) - count + 1
 
-    def _fill_uids(self, values: dict[str, Any]) -> None:
-        """A required uid with no value gets a unique slug of its target field."""
+    def _with_uids(self, data: Mapping[str, Any]) -> Mapping[str, Any]:
+        """``data`` with a unique slug of its target field for each required uid left empty."""
+        if not isinstance(data, Mapping):
+            return data
+        filled = None
         for attr in self.ctype:
-            if attr.type != "uid" or values.get(attr.name) is not None or not attr.required:
+            if attr.type != "uid" or data.get(attr.name) is not None or not attr.required:
                 continue
-            source = values.get(attr.get("targetField") or "") or self.ctype.singular_name
+            source = data.get(attr.get("targetField") or "") or self.ctype.singular_name
             base = _slugify(str(source))
             candidate, n = base, 1
             while self.db.scalar(f"SELECT 1 FROM {self.table} WHERE {self.q(attr.column)} = ? LIMIT 1",
                                  [candidate]):
                 n += 1
                 candidate = f"{base}-{n}"
-            values[attr.name] = candidate
+            filled = filled if filled is not None else dict(data)
+            filled[attr.name] = candidate
+        return data if filled is None else filled
 
     def _insert(self, document_id: str, values: dict[str, Any], published: bool) -> int:
-        self._fill_uids(values)
         now = now_iso()
         columns = {"document_id": document_id, **self._columns(values, None), "created_at": now,
                    "updated_at": now, "published_at": now if published else None}
@@ -453,17 +461,18 @@ def _params(**params: Any) -> dict[str, Any]:
     return {k: v for k, v in params.items() if v is not None}
 
 
-def _ids(node: Any) -> set[int]:
-    found: set[int] = set()
+def _by_id(node: Any) -> dict[int, dict[str, Any]]:
+    """Every component instance in a stored value, by id."""
+    found: dict[int, dict[str, Any]] = {}
     if isinstance(node, list):
         for item in node:
-            found |= _ids(item)
+            found.update(_by_id(item))
     elif isinstance(node, dict):
         if isinstance(node.get("id"), int):
-            found.add(node["id"])
+            found[node["id"]] = node
         for value in node.values():
             if isinstance(value, (dict, list)):
-                found |= _ids(value)
+                found.update(_by_id(value))
     return found
 
 

@@ -1,0 +1,488 @@
+"""Entries and populate: rows decoded into Strapi 5's flat entries, then related data added.
+
+An entry is ``{"id", "documentId", <attributes in schema order>,
+"createdAt", "updatedAt", "publishedAt"}``; relations, media, components and
+dynamic zones appear only when populated, after the timestamps, in the order
+the populate parameter names them (schema order for ``*``).
+
+``Plan`` turns rows into entries with one ``zip`` and a short list of
+decoders, computed once per model and field selection. ``Populator`` adds
+populated attributes a level at a time with a fixed number of queries per
+populated attribute, whatever the number of entries: one batched
+``IN (...)`` query over the link table per relation or media attribute (more
+only past the dialect's parameter limit), and one query over the files
+table per media attribute found inside components. Components and dynamic
+zones live in the row's JSON and need no query.
+
+Parsing the populate and fields parameters (with their ``Invalid key``
+checks) is here too, since it decides what a plan selects.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from .filters import (
+    Checker,
+    Compiler,
+    Model,
+    Scope,
+    as_list,
+    check_filters,
+    check_sort,
+    join_path,
+    parse_sort,
+    status_sql,
+    system_keys,
+)
+from .schema import FILE_UID, Attribute, Component, ContentType
+
+__all__ = ["Spec", "Plan", "Populator", "parse_fields", "parse_populate"]
+
+_TIMESTAMPS = (("createdAt", "created_at"), ("updatedAt", "updated_at"), ("publishedAt", "published_at"))
+_YES = (True, "true", "1", "*")
+_NO = (False, "false", "0", "", None)
+
+
+# -- parsing fields and populate -----------------------------------------------------
+
+def parse_fields(checker: Checker, model: Model, fields: Any, path: str | None = None,
+                 param: str = "fields") -> tuple[str, ...] | None:
+    """The field names asked for (``"title"``, ``"title,views"``, lists), or None for all of them.
+
+    Only scalar attributes and system fields can be selected; ``id`` and
+    ``documentId`` are always returned anyway.
+    """
+    if fields is None:
+        return None
+    items = as_list(fields)
+    if items is None:
+        items = [fields]
+    names: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            raise checker.invalid("Invalid fields: expected attribute names", param, path=path)
+        for name in (part.strip() for part in item.split(",")):
+            if name == "*":
+                return None
+            if not name or name in names:
+                continue
+            if name not in system_keys(model):
+                attr = checker.attribute(model, name, path, param)
+                if not attr.is_scalar:
+                    raise checker.invalid_key(name, join_path(path, name), param)
+            names.append(name)
+    return tuple(names) or None
+
+
+class Spec:
+    """What to populate for one attribute (or, with ``attr`` None, for one component of a dynamic zone)."""
+
+    __slots__ = ("attr", "model", "fields", "filters", "sort", "populate", "on", "count")
+
+    def __init__(self, attr: Attribute | None, model: Model) -> None:
+        self.attr = attr
+        #: the model the populated values are entries of (target type, component)
+        self.model = model
+        self.fields: tuple[str, ...] | None = None
+        self.filters: Any = None
+        self.sort: list[tuple[list[str], bool]] | None = None
+        self.populate: dict[str, Spec] = {}
+        #: dynamic zones: component uid -> its own spec
+        self.on: dict[str, Spec] | None = None
+        self.count = False
+
+    def __repr__(self) -> str:
+        return f"<Spec {self.model.uid} fields={self.fields} populate={list(self.populate)}>"
+
+
+def _populatable(attr: Attribute) -> bool:
+    return attr.is_linked or attr.type in ("component", "dynamiczone")
+
+
+def _model_of(checker: Checker, attr: Attribute) -> Model | None:
+    return None if attr.type == "dynamiczone" else checker.target(attr)
+
+
+def parse_populate(checker: Checker, model: Model, populate: Any, path: str | None = None) -> dict[str, Spec]:
+    """Strapi's populate forms as ``{attribute: Spec}`` in the order given (schema order for ``*``).
+
+    ``"*"``, ``"category,cover"``, ``"category.articles"``, lists of
+    these, ``{"category": true}`` and ``{"category": {"fields", "filters",
+    "sort", "populate", "count"}}``, ``{"blocks": {"on": {uid: {...}}}}``.
+    """
+    specs: dict[str, Spec] = {}
+    if populate in _NO:
+        return specs
+    if populate is True or populate == "*":
+        return _everything(checker, model)
+    items = [populate] if isinstance(populate, str) else as_list(populate)
+    if items is not None:
+        for item in items:
+            if not isinstance(item, str):
+                raise checker.invalid("Invalid populate", "populate", path=path)
+            for part in (p.strip() for p in item.split(",")):
+                if part == "*":
+                    for name, spec in _everything(checker, model).items():
+                        specs.setdefault(name, spec)
+                elif part:
+                    _add_dotted(checker, model, part.split("."), specs, path)
+        return specs
+    if not isinstance(populate, Mapping):
+        raise checker.invalid("Invalid populate", "populate", path=path)
+    for key, value in populate.items():
+        attr = _attribute(checker, model, key, path)
+        spec = _spec(checker, attr, value, join_path(path, key))
+        if spec is not None:
+            specs[key] = spec
+    return specs
+
+
+def _everything(checker: Checker, model: Model) -> dict[str, Spec]:
+    """``*``: every relation, media, component and dynamic zone, one level deep."""
+    return {attr.name: Spec(attr, _model_of(checker, attr) or model) for attr in model if _populatable(attr)}
+
+
+def _attribute(checker: Checker, model: Model, key: Any, path: str | None) -> Attribute:
+    attr = checker.attribute(model, str(key), path, "populate")
+    if not _populatable(attr):
+        raise checker.invalid_key(str(key), join_path(path, str(key)), "populate")
+    return attr
+
+
+def _add_dotted(checker: Checker, model: Model, segments: list[str], specs: dict[str, Spec],
+                path: str | None) -> None:
+    """``"category.articles"``: populate category, and its articles."""
+    attr = _attribute(checker, model, segments[0], path)
+    path = join_path(path, segments[0])
+    spec = specs.get(attr.name)
+    if spec is None:
+        spec = specs[attr.name] = Spec(attr, _model_of(checker, attr) or model)
+    if len(segments) > 1:
+        if attr.type == "dynamiczone":
+            raise checker.invalid_key(segments[1], path, "populate")
+        _add_dotted(checker, spec.model, segments[1:], spec.populate, path)
+
+
+def _spec(checker: Checker, attr: Attribute, value: Any, path: str) -> Spec | None:
+    if value in _NO:
+        return None
+    if value in _YES:
+        return Spec(attr, _model_of(checker, attr) or attr.parent)
+    if not isinstance(value, Mapping):
+        raise checker.invalid("Invalid populate", "populate", path=path)
+    if attr.type == "dynamiczone":
+        return _zone_spec(checker, attr, value, path)
+    spec = Spec(attr, checker.target(attr))
+    _options(checker, spec, value, path, linked=attr.is_linked)
+    return spec
+
+
+def _options(checker: Checker, spec: Spec, options: Mapping[str, Any], path: str, linked: bool) -> None:
+    """Read ``fields``/``populate`` (and for relations ``filters``/``sort``/``count``) into ``spec``."""
+    for key, value in options.items():
+        if key == "fields":
+            spec.fields = parse_fields(checker, spec.model, value, path, "populate")
+        elif key == "populate":
+            spec.populate = parse_populate(checker, spec.model, value, path)
+        elif key == "filters" and linked:
+            if value not in _NO:
+                check_filters(checker, spec.model, value, path)
+                spec.filters = value
+        elif key == "sort" and linked:
+            spec.sort = parse_sort(checker, value)
+            check_sort(checker, spec.model, spec.sort, path)
+        elif key == "count" and linked:
+            spec.count = value in _YES
+        else:
+            raise checker.invalid_key(str(key), path, "populate")
+
+
+def _zone_spec(checker: Checker, attr: Attribute, options: Mapping[str, Any], path: str) -> Spec:
+    """A dynamic zone: ``on`` gives listed components their own fields and populate, ``populate`` the others.
+
+    Every component of the zone is returned either way, as Strapi does.
+    """
+    for key in options:
+        if key not in ("on", "populate"):
+            raise checker.invalid_key(str(key), path, "populate")
+    spec = Spec(attr, attr.parent)
+    spec.on = {}
+    on = options.get("on", {})
+    if not isinstance(on, Mapping):
+        raise checker.invalid("Invalid populate", "populate", path=path)
+    for uid, sub in on.items():
+        if uid not in attr.components:
+            raise checker.invalid_key(str(uid), path, "populate")
+        spec.on[uid] = _component_spec(checker, checker.schemas.components[uid], sub, path)
+    shared = options.get("populate")
+    for uid in attr.components:
+        if uid not in spec.on and shared not in _NO:
+            component = checker.schemas.components[uid]
+            spec.on[uid] = Spec(None, component)
+            spec.on[uid].populate = parse_populate(checker, component, shared, path)
+    return spec
+
+
+def _component_spec(checker: Checker, component: Component, value: Any, path: str) -> Spec:
+    spec = Spec(None, component)
+    if value in _YES or value in _NO:
+        return spec
+    if not isinstance(value, Mapping):
+        raise checker.invalid("Invalid populate", "populate", path=path)
+    _options(checker, spec, value, path, linked=False)
+    return spec
+
+
+# -- decoding rows ------------------------------------------------------------------
+
+def _json(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+#: Column value -> API value, for the types whose stored form differs (NULLs never reach these).
+COLUMN_DECODERS: dict[str, Callable[[Any], Any]] = {
+    "boolean": bool, "biginteger": str, "json": _json, "blocks": _json,
+}
+#: The same for values inside a component's JSON, where json values are already decoded.
+JSON_DECODERS: dict[str, Callable[[Any], Any]] = {"boolean": bool, "biginteger": str}
+
+
+class Plan:
+    """How the rows of one model, for one field selection and populate, become entries.
+
+    ``columns`` are selected in order; the first ``len(keys)`` are the
+    entry's fields, the rest hold the JSON of populated components and
+    dynamic zones. ``slots`` put the populated attributes in place (in
+    populate order) so that their keys come after the timestamps.
+    ``decode_rows`` is generated once per plan: one list comprehension
+    over a dict display, the fastest way Python builds the dicts.
+    """
+
+    __slots__ = ("model", "columns", "keys", "decode_rows", "_selects")
+
+    def __init__(self, model: ContentType, fields: tuple[str, ...] | None, populated: tuple[str, ...]) -> None:
+        self.model = model
+        wanted = None if fields is None else set(fields)
+        self.keys = ["id", "documentId"]
+        self.columns = ["id", "document_id"]
+        decoders: dict[int, Callable[[Any], Any]] = {}
+        for attr in model:
+            if attr.is_scalar and attr.type != "password" and (wanted is None or attr.name in wanted):
+                if attr.type in COLUMN_DECODERS:
+                    decoders[len(self.keys)] = COLUMN_DECODERS[attr.type]
+                self.keys.append(attr.name)
+                self.columns.append(attr.column)
+        for key, column in _TIMESTAMPS:
+            if wanted is None or key in wanted:
+                self.keys.append(key)
+                self.columns.append(column)
+        slots: list[tuple[str, int | None]] = []
+        for name in populated:
+            attr = model.attributes[name]
+            if attr.column is not None:  # components and dynamic zones: their JSON
+                self.columns.append(attr.column)
+                slots.append((name, len(self.columns) - 1))
+            else:
+                slots.append((name, None))
+        self.decode_rows: Callable[[list[tuple[Any, ...]]], list[dict[str, Any]]] = \
+            _row_decoder(self.keys, decoders, slots)
+        self._selects: dict[str, str] = {}
+
+    def select(self, alias: str, quote: Callable[[str], str]) -> str:
+        """The select list, qualified with ``alias``."""
+        sql = self._selects.get(alias)
+        if sql is None:
+            sql = self._selects[alias] = ", ".join(f"{alias}.{quote(c)}" for c in self.columns)
+        return sql
+
+    def decode(self, row: tuple[Any, ...]) -> dict[str, Any]:
+        return self.decode_rows([row])[0]
+
+
+def _row_decoder(keys: list[str], decoders: dict[int, Callable[[Any], Any]],
+                 slots: list[tuple[str, int | None]]) -> Callable[[list[tuple[Any, ...]]], list[dict[str, Any]]]:
+    """``rows -> entries`` as generated code; keys are schema names, written with ``repr``."""
+    namespace: dict[str, Any] = {}
+    items = []
+    for index, key in enumerate(keys):
+        decoder = decoders.get(index)
+        if decoder is None:
+            items.append(f"{key!r}: r[{index}]")
+        else:
+            namespace[f"_d{index}"] = decoder
+            items.append(f"{key!r}: None if r[{index}] is None else _d{index}(r[{index}])")
+    items += [f"{name!r}: {'None' if index is None else f'r[{index}]'}" for name, index in slots]
+    source = "def decode_rows(rows):\n    return [{" + ", ".join(items) + "} for r in rows]\n"
+    exec(source, namespace)  # generated from schema names and fixed templates only
+    return namespace["decode_rows"]
+
+
+def component_fields(component: Component, fields: tuple[str, ...] | None) -> list[tuple[str, Any]]:
+    """``(name, decoder or None)`` of the scalar attributes a populated component returns."""
+    wanted = None if fields is None else set(fields)
+    return [(a.name, JSON_DECODERS.get(a.type)) for a in component
+            if a.is_scalar and a.type != "password" and (wanted is None or a.name in wanted)]
+
+
+# -- populating -------------------------------------------------------------------
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _file_ids(value: Any) -> list[int]:
+    """File ids stored in a component: an id, ``{"id": n}``, or a list of them."""
+    items = value if isinstance(value, list) else [] if value is None else [value]
+    ids = []
+    for item in items:
+        if isinstance(item, Mapping):
+            item = item.get("id")
+        if isinstance(item, int) and not isinstance(item, bool):
+            ids.append(item)
+    return ids
+
+
+class Populator:
+    """Adds populated attributes to the entries of one query, level by level."""
+
+    def __init__(self, engine: Any, status: str | None) -> None:
+        self.engine = engine
+        self.schemas = engine.schemas
+        self.db = engine.db
+        self.d = engine.dialect
+        self.status = status
+
+    def populate(self, model: ContentType, entries: list[dict[str, Any]], specs: Mapping[str, Spec]) -> None:
+        """Fill ``entries`` (of ``model``) with what ``specs`` asks for."""
+        if not entries or not specs:
+            return
+        pending: dict[int, tuple[Spec, list[tuple[dict[str, Any], str, list[int], bool]]]] = {}
+        for name, spec in specs.items():
+            if spec.attr.is_linked:
+                self._linked(entries, spec)
+            else:
+                for entry in entries:
+                    entry[name] = self._component_value(spec.attr, spec, entry[name], pending)
+        self._files(pending)
+
+    # -- relations and media of content-types --
+
+    def _linked(self, entries: list[dict[str, Any]], spec: Spec) -> None:
+        attr = spec.attr
+        target: ContentType = spec.model
+        q, d = self.d.quote, self.d
+        t, ln = "pt", "pl"  # the compiler's aliases are numbered: no clash
+        if attr.owner:
+            key, entry_key = f"{ln}.source_id", "id"
+            on, order = f"{t}.document_id = {ln}.target_document_id", [f"{ln}.ord", f"{ln}.id"]
+        else:
+            key, entry_key = f"{ln}.target_document_id", "documentId"
+            on, order = f"{t}.id = {ln}.source_id", [f"{ln}.id"]
+        status = status_sql(target, t, self.status)
+        source = f"{q(attr.link.table)} AS {ln} JOIN {q(target.table)} AS {t} ON {on}{status}"
+        where_params: list[Any] = []
+        extra = ""
+        if spec.filters or spec.sort:
+            compiler = Compiler(self.schemas, d, self.status, Checker(self.schemas))
+            where = compiler.where(Scope(target, t), spec.filters, where_params) if spec.filters else None
+            extra = f" AND ({where})" if where else ""
+            if spec.sort:
+                order = compiler.order_by(Scope(target, t), spec.sort)
+        keys = list(dict.fromkeys(e[entry_key] for e in entries))
+        size = max(1, d.max_params - len(where_params))
+        if spec.count:
+            counts: dict[Any, int] = {}
+            for chunk in _chunks(keys, size):
+                sql = (f"SELECT {key}, COUNT(*) FROM {source} WHERE {key} IN ({d.params(len(chunk))})"
+                       f"{extra} GROUP BY {key}")
+                counts.update(self.db.query(sql, [*chunk, *where_params]))
+            for entry in entries:
+                entry[attr.name] = {"count": counts.get(entry[entry_key], 0)}
+            return
+        plan = self.engine.plan(target, spec.fields, tuple(spec.populate))
+        select = plan.select(t, q)
+        groups: dict[Any, list[dict[str, Any]]] = {}
+        found: list[dict[str, Any]] = []
+        for chunk in _chunks(keys, size):
+            sql = (f"SELECT {select}, {key} FROM {source} WHERE {key} IN ({d.params(len(chunk))}){extra} "
+                   f"ORDER BY {', '.join(order)}")
+            rows = self.db.query(sql, [*chunk, *where_params])
+            items = plan.decode_rows(rows)
+            found += items
+            for row, item in zip(rows, items):
+                groups.setdefault(row[-1], []).append(item)
+        name = attr.name
+        if attr.many:
+            for entry in entries:
+                entry[name] = list(groups.get(entry[entry_key], ()))
+        else:
+            for entry in entries:
+                items = groups.get(entry[entry_key])
+                entry[name] = items[0] if items else None
+        self.populate(target, found, spec.populate)
+
+    # -- components and dynamic zones (JSON in the row) --
+
+    def _component_value(self, attr: Attribute, spec: Spec, raw: Any, pending: dict[int, Any]) -> Any:
+        raw = _json(raw)
+        if attr.type == "dynamiczone":
+            return [self._zone_item(spec, item, pending) for item in (raw if isinstance(raw, list) else [])
+                    if isinstance(item, Mapping) and item.get("__component") in self.schemas.components]
+        component = self.schemas.components[attr.component]
+        if attr.repeatable:
+            items = raw if isinstance(raw, list) else []
+            return [self._component(component, spec, item, pending) for item in items if isinstance(item, Mapping)]
+        return self._component(component, spec, raw, pending) if isinstance(raw, Mapping) else None
+
+    def _zone_item(self, spec: Spec, item: Mapping[str, Any], pending: dict[int, Any]) -> dict[str, Any]:
+        uid = item["__component"]
+        component = self.schemas.components[uid]
+        sub = (spec.on or {}).get(uid) or Spec(None, component)
+        return self._component(component, sub, item, pending, zone=True)
+
+    def _component(self, component: Component, spec: Spec, raw: Mapping[str, Any],
+                   pending: dict[int, Any], zone: bool = False) -> dict[str, Any]:
+        # Built in place: media found here are filled into this very dict later.
+        out: dict[str, Any] = {"__component": component.uid, "id": raw.get("id")} if zone else {"id": raw.get("id")}
+        for name, decoder in self.engine.component_fields(component, spec.fields):
+            value = raw.get(name)
+            out[name] = decoder(value) if decoder is not None and value is not None else value
+        for name, sub in spec.populate.items():
+            attr = sub.attr
+            if attr.is_media:
+                out[name] = [] if attr.many else None
+                pending.setdefault(id(sub), (sub, []))[1].append((out, name, _file_ids(raw.get(name)), attr.many))
+            else:
+                out[name] = self._component_value(attr, sub, raw.get(name), pending)
+        return out
+
+    def _files(self, pending: Mapping[int, tuple[Spec, list[tuple[dict[str, Any], str, list[int], bool]]]]) -> None:
+        """Media found in components: one files query per populated media attribute."""
+        for spec, holders in pending.values():
+            files: ContentType = self.schemas.types[FILE_UID]
+            ids = list(dict.fromkeys(i for _, _, found, _ in holders for i in found))
+            rows: dict[int, tuple[Any, ...]] = {}
+            compiler = Compiler(self.schemas, self.d, self.status, Checker(self.schemas))
+            f = compiler.alias()
+            where_params: list[Any] = []
+            where = compiler.where(Scope(files, f), spec.filters, where_params) if spec.filters else None
+            plan = self.engine.plan(files, spec.fields, tuple(spec.populate))
+            for chunk in _chunks(ids, max(1, self.d.max_params - len(where_params))):
+                sql = (f"SELECT {plan.select(f, self.d.quote)} FROM {self.d.quote(files.table)} AS {f} "
+                       f"WHERE {f}.id IN ({self.d.params(len(chunk))}){f' AND ({where})' if where else ''}")
+                rows.update((row[0], row) for row in self.db.query(sql, [*chunk, *where_params]))
+            found: list[dict[str, Any]] = []
+            for holder, name, file_ids, many in holders:
+                items = [plan.decode(rows[i]) for i in file_ids if i in rows]
+                found.extend(items)
+                holder[name] = items if many else (items[0] if items else None)
+            self.populate(files, found, spec.populate)
