@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from . import framework, middleware, router
+from . import framework, middleware, models, router
 from .harness import NORMAL, QUICK, Settings
 from .report import GroupResult, environment, header_line, write_json
 
@@ -21,6 +21,7 @@ GROUPS: dict[str, Callable[[Settings], GroupResult]] = {
     "framework": framework.run,
     "router": router.run,
     "middleware": middleware.run,
+    "models": models.run,
 }
 
 

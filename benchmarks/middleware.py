@@ -75,8 +75,8 @@ def run(settings: Settings) -> GroupResult:
     apps = {0: minikoa_app(0), LAYERS: minikoa_app(LAYERS)}
     errors = []
     for count, app in apps.items():
-        if len(app.middlewares) != count:
-            errors.append(f"minikoa app has {len(app.middlewares)} middlewares, expected {count}")
+        if len(app.global_middlewares) != count:
+            errors.append(f"minikoa app has {len(app.global_middlewares)} middlewares, expected {count}")
         problem = check_json_reply(call(app, template), {"hello": "world"})
         if problem is not None:
             errors.append(f"minikoa with {count} middlewares answered GET /json wrongly: {problem}")

@@ -221,3 +221,50 @@ def test_destroy_runs_when_a_gunicorn_worker_exits(project, serve):
     assert requests.get(server.url + "/", timeout=5).json() == {"ok": 1}
     server.stop()
     assert len(list(root.glob("destroyed-*"))) == 2  # one per worker
+
+
+CT_SCHEMA = """{
+  "kind": "collectionType", "collectionName": "notes",
+  "info": {"singularName": "note", "pluralName": "notes", "displayName": "Note"},
+  "options": {"draftAndPublish": false},
+  "attributes": {"text": {"type": "string", "required": true},
+                 "meta": {"type": "component", "component": "shared.meta"}}
+}"""
+
+
+def test_content_types_components_and_lifecycles_load(project):
+    root = project({
+        "src/components/shared/meta.json": '{"attributes": {"lang": {"type": "string"}}}',
+        "src/api/note/content-types/note/schema.json": CT_SCHEMA,
+        "src/api/note/content-types/note/lifecycles.py": (
+            "def before_create(event):\n"
+            "    event.params['data']['text'] = event.params['data']['text'].strip()\n"),
+        "config/database.py": "config = {'connection': {'connection': {'filename': '.tmp/notes.db'}}}\n",
+    })
+    app = App.load(root)
+    assert "api::note.note" in app.content_types and "shared.meta" in app.content_types.components
+    note = app.documents("api::note.note").create(data={"text": "  hi  ", "meta": {"lang": "en"}})
+    assert note["text"] == "hi"
+    assert (root / ".tmp" / "notes.db").is_file()
+    app.destroy()
+
+
+def test_database_filename_env_override(project, monkeypatch, tmp_path):
+    schema = CT_SCHEMA.replace(',\n                 "meta": {"type": "component", "component": "shared.meta"}', "")
+    root = project({"src/api/note/content-types/note/schema.json": schema})
+    monkeypatch.setenv("DATABASE_FILENAME", str(tmp_path / "elsewhere.db"))
+    app = App.load(root)
+    app.documents("api::note.note").create(data={"text": "x"})
+    assert (tmp_path / "elsewhere.db").is_file() and not (root / ".tmp").exists()
+    app.destroy()
+
+
+@pytest.mark.parametrize("files, expected", [
+    ({"src/api/note/content-types/note/schema.json": CT_SCHEMA},
+     r"note/schema\.json: attribute 'meta': unknown component 'shared\.meta'"),
+    ({"src/api/note/content-types/note/schema.json": "{nope"}, r"note/schema\.json: invalid JSON"),
+    ({"src/api/note/content-types/note/.keep": ""}, r"content-types/note: a content-type folder needs a schema\.json"),
+])
+def test_bad_content_types_fail_at_load(project, files, expected):
+    message = load_error(project, files)
+    assert re.search(expected, message), message
