@@ -116,7 +116,7 @@ class DocumentService:
                populate: Any = None) -> dict[str, Any]:
         """Create a document (a draft, and its published version with ``status="published"``)."""
         status = self._status(status)
-        values = self._validate(self._with_uids(data), partial=False)
+        values = self._validate(self._with_uids(data), partial=False, draft=self.dp and status != "published")
         with self.db.atomic():
             event = self._before("create", {"data": values, "status": status})
             values = event.params["data"] if event else values
@@ -147,7 +147,7 @@ class DocumentService:
             if existing is None:
                 return self.create(data=data, status=status, fields=fields, populate=populate)
             document_id = existing
-        values = self._validate(data, partial=True)
+        values = self._validate(data, partial=True, draft=self.dp and status != "published")
         with self.db.atomic():
             row_id = self._row_id(document_id, draft=self.dp)
             if row_id is None:
@@ -268,10 +268,17 @@ class DocumentService:
         if not self.dp:
             raise ValidationError(f"{action} needs draftAndPublish on {self.uid}")
 
-    def _validate(self, data: Mapping[str, Any], partial: bool) -> dict[str, Any]:
+    def _validate(self, data: Mapping[str, Any], partial: bool, draft: bool = False) -> dict[str, Any]:
         if not isinstance(data, Mapping):
             raise ValidationError("data must be an object")
-        return self.layer.validate(self.ctype, data, partial=partial)
+        return self.layer.validate(self.ctype, data, partial=partial, draft=draft)
+
+    def _check_publishable(self, document_id: str) -> None:
+        """A draft may be incomplete; what gets published must pass every rule."""
+        draft = self._entries(document_id, status="draft")[0]
+        values = {attr.name: draft[attr.name] for attr in self.ctype
+                  if attr.is_scalar and attr.type != "password" and attr.name in draft}
+        self.layer.validate(self.ctype, values, partial=False)
 
     def _row_id(self, document_id: str, draft: bool) -> int | None:
         status = "published_at IS NULL" if draft and self.dp else "published_at IS NOT NULL" if self.dp else "1"
@@ -408,6 +415,7 @@ class DocumentService:
         return cursor.lastrowid
 
     def _publish_rows(self, document_id: str) -> None:
+        self._check_publishable(document_id)
         draft = self._row_id(document_id, draft=True)
         self.db.execute(f"DELETE FROM {self.table} WHERE document_id = ? AND published_at IS NOT NULL",
                         [document_id])

@@ -91,10 +91,10 @@ class ModelLayer:
         """A write transaction over the app's database (nests as savepoints)."""
         return self.db.atomic()
 
-    def validate(self, model: Any, data: Any, *, partial: bool) -> dict[str, Any]:
+    def validate(self, model: Any, data: Any, *, partial: bool, draft: bool = False) -> dict[str, Any]:
         from .validation import validate
 
-        return validate(model, data, schemas=self.schemas, partial=partial)
+        return validate(model, data, schemas=self.schemas, partial=partial, draft=draft)
 
     def documents(self, uid: str) -> DocumentService:
         """The document service of content-type ``uid``."""

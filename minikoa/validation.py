@@ -71,8 +71,11 @@ _INVALID: Any = object()   # a converter's answer when it reported an error
 
 
 def validate(model: ContentType | Component, data: Mapping[str, Any], *, schemas: Schemas,
-             partial: bool = False) -> dict[str, Any]:
+             partial: bool = False, draft: bool = False) -> dict[str, Any]:
     """Check and convert ``data`` for a create (or, with ``partial``, an update) of ``model``.
+
+    ``draft``: a draftAndPublish draft, which Strapi lets be incomplete:
+    ``required`` and ``minLength`` are checked when it is published instead.
 
     Returns a new dict of storage-ready values for the keys given (on create,
     plus absent attributes that have a ``default``, and ``[]`` for absent
@@ -83,7 +86,7 @@ def validate(model: ContentType | Component, data: Mapping[str, Any], *, schemas
         kind = "creation" if not partial else "update"
         raise ValidationError(f"Invalid payload submitted for the {kind} of an entity of type "
                               f"{model.display_name}. Expected an object, but got {_js_typeof(data)}", {})
-    run = _Run(schemas, partial)
+    run = _Run(schemas, partial, draft)
     try:
         result = run.model(model, data, (), partial)
     except RecursionError:
@@ -97,9 +100,10 @@ def validate(model: ContentType | Component, data: Mapping[str, Any], *, schemas
 class _Run:
     """One validation: the schemas, the errors found so far, and a check per attribute type."""
 
-    def __init__(self, schemas: Schemas, partial: bool) -> None:
+    def __init__(self, schemas: Schemas, partial: bool, draft: bool = False) -> None:
         self.schemas = schemas
         self.partial = partial
+        self.draft = draft
         self.errors: list[dict[str, Any]] = []
 
     # -- reporting --------------------------------------------------------
@@ -150,14 +154,14 @@ class _Run:
             elif many and not attr.required:
                 out[name] = []
                 continue
-            elif attr.required and not attr.is_linked:
+            elif attr.required and not attr.is_linked and not self.draft:
                 self.fail((*path, name), "must be defined.")
                 continue
             else:
                 continue
             if value is None:
                 # Strapi's repeatables and dynamic zones are never nullable; relations and media never required.
-                if (attr.required and not attr.is_linked) or many:
+                if (attr.required and not attr.is_linked and not self.draft) or many:
                     self.fail((*path, name), "cannot be null." if partial else "must be defined.", None)
                 else:
                     out[name] = None
@@ -187,7 +191,7 @@ class _Run:
         before = len(self.errors)
         length = _js_length(value)
         least, most = attr.get("minLength"), attr.get("maxLength")
-        if _js_integer(least) and least and length < least:
+        if _js_integer(least) and least and length < least and not self.draft:
             self.fail(path, f"must be at least {_js_number(least)} characters", value)
         if _js_integer(most) and most and length > most:
             self.fail(path, f"must be at most {_js_number(most)} characters", value)

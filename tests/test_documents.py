@@ -270,3 +270,16 @@ def test_find_many_takes_the_rest_query_language(app):
                                pagination={"page": 1, "pageSize": 2})
     assert [a["title"] for a in found] == ["T4", "T3"] and set(found[0]) == {"id", "documentId", "title"}
     assert articles.find_first(filters={"title": "T1"})["views"] == 1
+
+
+def test_drafts_may_be_incomplete_but_not_what_is_published(app):
+    posts = app.documents("api::post.post")
+    draft = posts.create(data={})  # title is required, but this is a draft
+    assert draft["title"] is None
+    with pytest.raises(ValidationError, match="title must be defined."):
+        posts.publish(draft["documentId"])
+    assert posts.find_one(draft["documentId"], status="published") is None
+    with pytest.raises(ValidationError, match="title must be defined."):
+        posts.create(data={}, status="published")
+    posts.update(draft["documentId"], data={"title": "Now complete"})
+    assert posts.publish(draft["documentId"])["entries"][0]["title"] == "Now complete"
