@@ -30,11 +30,10 @@ Semantics, where Strapi leaves room:
 
 from __future__ import annotations
 
-import datetime
-import math
 from collections.abc import Mapping
 from typing import Any
 
+from .casting import BadValue, cast, kind_of, text
 from .errors import ValidationError
 from .schema import Attribute, Component, ContentType, Schemas
 
@@ -283,10 +282,6 @@ class Scope:
         self.relation = relation
 
 
-class _BadValue(Exception):
-    pass
-
-
 class Compiler:
     """Builds the WHERE and ORDER BY terms of one statement; values go to the ``params`` list given.
 
@@ -349,7 +344,7 @@ class Compiler:
         attr = self.checker.attribute(scope.model, key, path, "filters")
         apath = join_path(path, key)
         if attr.is_scalar:
-            return self._operators(self.field(scope, attr), _kind(attr), value, params, apath)
+            return self._operators(self.field(scope, attr), kind_of(attr), value, params, apath)
         if attr.is_linked:
             return self._linked(scope, attr, value, params, apath)
         if attr.type == "component":
@@ -439,7 +434,7 @@ class Compiler:
             return _join([p for p in parts if p], "OR")
         try:
             return self._compare(expr, kind, op, value, items, params)
-        except _BadValue:
+        except BadValue:
             shown = value if isinstance(value, (str, int, float, bool)) or value is None else str(value)[:100]
             raise self.checker.invalid(f"Invalid value {shown} at {path}", "filters",
                                        key=op, path=path, value=shown) from None
@@ -447,29 +442,29 @@ class Compiler:
     def _compare(self, expr: str, kind: str, op: str, value: Any, items: list[Any] | None,
                  params: list[Any]) -> str:
         if op in ("$null", "$notNull"):
-            is_null = _cast_bool(value) == (op == "$null")
+            is_null = cast("boolean", value) == (op == "$null")
             return f"{expr} IS NULL" if is_null else f"{expr} IS NOT NULL"
         if op in ("$in", "$notIn"):
-            values = [None if v is None else _cast(kind, v) for v in (items if items is not None else [value])]
+            values = [None if v is None else cast(kind, v) for v in (items if items is not None else [value])]
             if not values:  # nothing is in an empty list; everything is outside it
                 return "1" if op == "$notIn" else "0"
             params.extend(values)
             return f"{expr} {'NOT IN' if op == '$notIn' else 'IN'} ({self.d.params(len(values))})"
         if op == "$between":
             if items is None or len(items) != 2:
-                raise _BadValue
-            params.extend(_cast(kind, v) for v in items)
+                raise BadValue
+            params.extend(cast(kind, v) for v in items)
             return f"{expr} BETWEEN {self.d.placeholder} AND {self.d.placeholder}"
         if value is None and op in ("$eq", "$eqi", "$ne", "$nei"):
             return f"{expr} IS NULL" if op in ("$eq", "$eqi") else f"{expr} IS NOT NULL"
         if op in _TEXT_OPERATORS:
             mode, insensitive, negated = _TEXT_OPERATORS[op]
-            sql, more = self.d.match_text(expr, mode, insensitive, _text(value))
+            sql, more = self.d.match_text(expr, mode, insensitive, text(value))
             params.extend(more)
             return f"NOT ({sql})" if negated else sql
         if value is None:
-            raise _BadValue
-        params.append(_cast(kind, value))
+            raise BadValue
+        params.append(cast(kind, value))
         return f"{expr} {_COMPARISONS[op]} {self.d.placeholder}"
 
     # -- ORDER BY --
@@ -570,8 +565,8 @@ def _null_operator(op: str, value: Any) -> Any:
         return _or3([_null_operator(op, item) for item in items])
     if op in ("$null", "$notNull"):
         try:
-            return bool(_cast_bool(value)) == (op == "$null")
-        except _BadValue:
+            return bool(cast("boolean", value)) == (op == "$null")
+        except BadValue:
             return None  # refused when compiled
     if op in ("$in", "$notIn") and items == []:
         return op == "$notIn"
@@ -605,135 +600,3 @@ def _exists3(value: Any) -> Any:
 
 def _not3(value: Any) -> Any:
     return value if value is None or value is _ABSENT else not value
-
-
-# -- casting values ---------------------------------------------------------------------
-
-def _kind(attr: Attribute) -> str:
-    return _KINDS.get(attr.type, "string")
-
-
-_KINDS = {"integer": "integer", "biginteger": "integer", "float": "float", "decimal": "float",
-          "boolean": "boolean", "datetime": "datetime", "timestamp": "datetime", "date": "date",
-          "time": "time", "json": "json", "blocks": "json"}
-
-
-def _cast(kind: str, value: Any) -> Any:
-    """``value`` (from a query string or from code) as the column stores it; _BadValue if it cannot be."""
-    if isinstance(value, (Mapping, list, tuple)):
-        raise _BadValue
-    return _CASTS[kind](value)
-
-
-def _cast_integer(value: Any) -> int | float:
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if math.isfinite(value):
-            return int(value) if value.is_integer() else value
-        raise _BadValue
-    if isinstance(value, str):
-        text = value.strip()
-        if "_" not in text:
-            try:
-                return int(text)
-            except ValueError:
-                pass
-        return _cast_float(text)
-    raise _BadValue
-
-
-def _cast_float(value: Any) -> int | float:
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and (not value.strip() or "_" in value):
-        raise _BadValue  # float() would take "1_0"
-    try:  # str, float, Decimal and other numbers
-        number = float(value)
-    except (TypeError, ValueError):
-        raise _BadValue from None
-    if not math.isfinite(number):
-        raise _BadValue
-    return number
-
-
-_TRUE = frozenset({"true", "1", "t"})
-_FALSE = frozenset({"false", "0", "f"})
-
-
-def _cast_bool(value: Any) -> int:
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int) and value in (0, 1):
-        return value
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if text in _TRUE:
-            return 1
-        if text in _FALSE:
-            return 0
-    raise _BadValue
-
-
-def _cast_datetime(value: Any) -> str:
-    """An ISO 8601 instant as stored: UTC, milliseconds, ``Z`` (a date alone is midnight UTC)."""
-    if isinstance(value, datetime.datetime):
-        moment = value
-    elif isinstance(value, datetime.date):
-        moment = datetime.datetime(value.year, value.month, value.day)
-    elif isinstance(value, str):
-        text = value.strip()
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
-        try:
-            moment = datetime.datetime.fromisoformat(text)
-        except ValueError:
-            raise _BadValue from None
-    else:
-        raise _BadValue
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-    return moment.isoformat(timespec="milliseconds") + "Z"
-
-
-def _cast_date(value: Any) -> str:
-    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-        return value.isoformat()
-    if isinstance(value, str):
-        try:
-            return datetime.date.fromisoformat(value.strip()).isoformat()
-        except ValueError:
-            pass
-    raise _BadValue
-
-
-def _cast_time(value: Any) -> str:
-    if isinstance(value, datetime.time):
-        return value.isoformat()
-    if isinstance(value, str):
-        try:
-            datetime.time.fromisoformat(value.strip())
-        except ValueError:
-            raise _BadValue from None
-        return value.strip()
-    raise _BadValue
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (str, int, float)):
-        return str(value)
-    raise _BadValue
-
-
-def _cast_string(value: Any) -> str:
-    return _text(value)
-
-
-_CASTS = {"integer": _cast_integer, "float": _cast_float, "boolean": _cast_bool, "datetime": _cast_datetime,
-          "date": _cast_date, "time": _cast_time, "string": _cast_string, "json": _cast_string}
