@@ -241,8 +241,7 @@ class DocumentService:
         with self.db.atomic():
             event = self._before("update_many", {"filters": filters, "data": dict(data), "status": status})
             params = event.params if event else {"filters": filters, "data": data}
-            docs = [d["documentId"] for d in self.find_many(filters=params["filters"], fields=["documentId"],
-                                                            status=status)]
+            docs = self._matching(params["filters"], status)
             for doc in docs:
                 self.update(doc, data=params["data"], status=status)
             result = {"count": len(docs), "documentIds": docs}
@@ -254,8 +253,7 @@ class DocumentService:
         with self.db.atomic():
             event = self._before("delete_many", {"filters": filters, "status": status})
             params = event.params if event else {"filters": filters}
-            docs = [d["documentId"] for d in self.find_many(filters=params["filters"], fields=["documentId"],
-                                                            status=status)]
+            docs = self._matching(params["filters"], status)
             for doc in docs:
                 self.delete(doc)
             result = {"count": len(docs), "documentIds": docs}
@@ -263,6 +261,12 @@ class DocumentService:
         return result
 
     # -- row work -------------------------------------------------------------
+
+    def _matching(self, filters: Any, status: str | None) -> list[str]:
+        """documentIds matching ``filters``, read directly: the bulk hooks already ran, not the read ones."""
+        found = self.layer.engine.find(self.uid, {"filters": filters or {}, "fields": ["documentId"]},
+                                       status=self._status(status))
+        return [entry["documentId"] for entry in found]
 
     def _need_dp(self, action: str) -> None:
         if not self.dp:

@@ -283,3 +283,81 @@ def test_drafts_may_be_incomplete_but_not_what_is_published(app):
         posts.create(data={}, status="published")
     posts.update(draft["documentId"], data={"title": "Now complete"})
     assert posts.publish(draft["documentId"])["entries"][0]["title"] == "Now complete"
+
+
+@pytest.fixture
+def kinds(tmp_path):
+    """Every relation kind between people, passports, clubs and a mentor."""
+    app = App(config={"database": {"connection": {"connection": {"filename": str(tmp_path / "k.db")}}}})
+    ct = app.content_types
+    ct.register("api::person.person", schema("person", "people", {
+        "name": {"type": "string"},
+        "passport": {"type": "relation", "relation": "oneToOne", "target": "api::passport.passport",
+                     "inversedBy": "holder"},
+        "clubs": {"type": "relation", "relation": "manyToMany", "target": "api::club.club",
+                  "inversedBy": "members"},
+        "mentor": {"type": "relation", "relation": "oneWay", "target": "api::person.person"},
+    }))
+    ct.register("api::passport.passport", schema("passport", "passports", {
+        "number": {"type": "string"},
+        "holder": {"type": "relation", "relation": "oneToOne", "target": "api::person.person",
+                   "mappedBy": "passport"},
+    }))
+    ct.register("api::club.club", schema("club", "clubs", {
+        "name": {"type": "string"},
+        "members": {"type": "relation", "relation": "manyToMany", "target": "api::person.person",
+                    "mappedBy": "clubs"},
+    }))
+    app.build()
+    yield app
+    app.destroy()
+
+
+def test_one_to_one_is_exclusive_both_ways(kinds):
+    people, passports = kinds.documents("api::person.person"), kinds.documents("api::passport.passport")
+    p1 = passports.create(data={"number": "P1"})
+    ann = people.create(data={"name": "Ann", "passport": p1["documentId"]})
+    bob = people.create(data={"name": "Bob", "passport": p1["documentId"]})  # takes it from Ann
+    assert people.find_one(ann["documentId"], populate=["passport"])["passport"] is None
+    assert passports.find_one(p1["documentId"], populate=["holder"])["holder"]["name"] == "Bob"
+    p2 = passports.create(data={"number": "P2", "holder": ann["documentId"]})  # from the inverse side
+    assert people.find_one(ann["documentId"], populate=["passport"])["passport"]["number"] == "P2"
+    assert people.find_one(bob["documentId"], populate=["passport"])["passport"]["number"] == "P1"
+    assert p2["documentId"] != p1["documentId"]
+
+
+def test_many_to_many_from_both_sides_and_one_way(kinds):
+    people, clubs = kinds.documents("api::person.person"), kinds.documents("api::club.club")
+    chess, golf = clubs.create(data={"name": "Chess"}), clubs.create(data={"name": "Golf"})
+    ann = people.create(data={"name": "Ann", "clubs": [chess["documentId"], golf["documentId"]]})
+    bob = people.create(data={"name": "Bob", "clubs": [chess["documentId"]], "mentor": ann["documentId"]})
+    members = clubs.find_one(chess["documentId"], populate={"members": {"sort": "name"}})["members"]
+    assert [m["name"] for m in members] == ["Ann", "Bob"]
+    clubs.update(golf["documentId"], data={"members": {"connect": [bob["documentId"]],
+                                                       "disconnect": [ann["documentId"]]}})
+    bob_clubs = people.find_one(bob["documentId"], populate=["clubs", "mentor"])
+    assert sorted(c["name"] for c in bob_clubs["clubs"]) == ["Chess", "Golf"]
+    assert bob_clubs["mentor"]["name"] == "Ann"
+    assert [c["name"] for c in people.find_one(ann["documentId"], populate=["clubs"])["clubs"]] == ["Chess"]
+    assert people.count(filters={"clubs": {"name": "Golf"}}) == 1
+
+
+def test_read_and_bulk_hooks(app):
+    tags = app.documents("api::tag.tag")
+    seen = []
+    app.db.lifecycles.subscribe(
+        models=["api::tag.tag"],
+        before_find_many=lambda e: e.params.update(filters={"label": "keep"}),
+        after_find_one=lambda e: seen.append(("find_one", e.result and e.result["label"])),
+        after_count=lambda e: seen.append(("count", e.result)),
+        before_create_many=lambda e: seen.append(("create_many", len(e.params["data"]))),
+        after_delete_many=lambda e: seen.append(("delete_many", e.result["count"])),
+    )
+    tags.create_many(data=[{"label": "keep"}, {"label": "drop"}])
+    assert [t["label"] for t in tags.find_many()] == ["keep"]  # the hook narrowed the filters
+    doc = tags.find_first()["documentId"]  # find_first goes through find_many
+    tags.find_one(doc)
+    tags.count()
+    tags.delete_many(filters={"label": "drop"})  # its own lookup is not narrowed by the read hook
+    assert seen == [("create_many", 2), ("find_one", "keep"), ("count", 2), ("delete_many", 1)]
+    assert tags.count() == 1 and tags.find_one(doc)["label"] == "keep"
