@@ -2,6 +2,7 @@
 
 from .app import App, Route
 from .context import Context, State
+from .core import core_controller, core_router, core_service
 from .errors import (
     ApplicationError,
     ForbiddenError,
@@ -24,6 +25,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "App", "Route", "Context", "State", "Router", "RouteError", "Controller", "Service", "LoadError",
+    "core_router", "core_controller", "core_service",
     "HttpError", "ApplicationError", "ValidationError", "PaginationError",
     "UnauthorizedError", "ForbiddenError", "PolicyError", "NotFoundError",
     "MethodNotAllowedError", "PayloadTooLargeError", "UnsupportedMediaTypeError",

@@ -282,6 +282,53 @@ class App:
     def options(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
         return self.route("OPTIONS", path, **options)
 
+    def mount(self, routes: Any, *, api: str | None = None, prefix: str | None = None,
+              source: str = "code") -> None:
+        """Register routes given in Strapi's format: a list of route dicts, or ``core_router(uid)``.
+
+        Each route is ``{"method", "path", "handler", "config": {"policies",
+        "middlewares", "auth", "prefix", ...}}``; paths get the content API
+        prefix (``config/api.py`` ``rest.prefix``, ``/api`` by default) unless
+        the route's ``config.prefix`` or ``prefix`` here says otherwise.
+        Raises LookupError or ValueError naming ``source`` and the route.
+        """
+        if hasattr(routes, "resolve"):
+            self.add_core_components()
+            routes = routes.resolve(self)
+        if prefix is None:
+            prefix = self.config.get("api.rest.prefix", "/api")
+        for number, route in enumerate(routes):
+            where = f"{source}: route #{number}"
+            if not isinstance(route, dict):
+                raise ValueError(f"{where}: a route is a dict with method, path and handler, not {route!r}")
+            missing = [key for key in ("method", "path", "handler") if key not in route]
+            if missing:
+                raise ValueError(f"{where}: missing {', '.join(missing)}")
+            config = dict(route.get("config") or {})
+            route_prefix = config.pop("prefix", prefix) or ""
+            path = route["path"]
+            full = route_prefix.rstrip("/") + path if path != "/" or not route_prefix else route_prefix
+            handler, label = self.resolve_handler(route["handler"], api, where)
+            try:
+                self.route(route["method"], full, handler, name=label,
+                           policies=config.pop("policies", ()) or (),
+                           middlewares=config.pop("middlewares", ()) or (),
+                           config=config, api=api, source=source)
+            except (ValueError, TypeError, LookupError) as exc:
+                raise ValueError(f"{where} ({route['method']} {full}): {exc}") from None
+
+    def add_core_components(self) -> None:
+        """Give every api content-type without a controller or service the core ones (Strapi's rule)."""
+        from .core import core_controller, core_service
+
+        for uid in self.content_types:
+            if not uid.startswith("api::"):
+                continue
+            if uid not in self.controllers and not self.controllers.frozen:
+                self.controllers.register(uid, core_controller(uid), source="core")
+            if uid not in self.services and not self.services.frozen:
+                self.services.register(uid, core_service(uid), source="core")
+
     def resolve_handler(self, handler: Any, api: str | None = None, where: str = "route") -> tuple[Any, str]:
         """``(callable, name)`` for a route's handler (see ``minikoa.resolve.handler``)."""
         return _resolve.handler(self, handler, api, where)
@@ -311,6 +358,7 @@ class App:
                 return self._handler
             if len(self.content_types) > 1 or self._db is not None:  # more than the built-in file type
                 self.db.setup()
+                self.add_core_components()
             for route in self._routes:
                 route.endpoint = self._compile_route(route)
             chain = []

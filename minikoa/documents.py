@@ -70,6 +70,23 @@ class DocumentService:
                          start=start, limit=limit)
         return self._read("find_many", params, status, lambda p, s: self.layer.engine.find(self.uid, p, status=s))
 
+    def find_page(self, *, filters: Any = None, sort: Any = None, fields: Any = None, populate: Any = None,
+                  pagination: Any = None, status: str | None = None, default_limit: int = 25,
+                  max_limit: int | None = 100, with_count: bool = True) -> tuple[list[dict[str, Any]], dict]:
+        """One page of documents and Strapi's ``meta`` (``{"pagination": {...}}``), as the REST list needs.
+
+        Runs the ``find_many`` lifecycle hooks, with the entries as the result.
+        """
+        params = _params(filters=filters, sort=sort, fields=fields, populate=populate, pagination=pagination)
+        meta: dict[str, Any] = {}
+
+        def run(p: dict[str, Any], s: str | None) -> list[dict[str, Any]]:
+            entries, page_meta = self.layer.engine.page(self.uid, p, status=s, default_limit=default_limit,
+                                                         max_limit=max_limit, with_count=with_count)
+            meta.update(page_meta)
+            return entries
+        return self._read("find_many", params, status, run), meta
+
     def find_first(self, **params: Any) -> dict[str, Any] | None:
         """The first matching document, or None (for a single type: its one document)."""
         params["pagination"] = {"start": 0, "limit": 1}

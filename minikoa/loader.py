@@ -101,7 +101,7 @@ class _ProjectLoader:
         self.root = root
         self.src = root / "src"
         #: (api name or None, file, route dicts) in load order
-        self.route_files: list[tuple[str | None, Path, list[Any]]] = []
+        self.route_files: list[tuple[str | None, Path, Any]] = []
 
     def load(self) -> None:
         from .registry import Controller, Service, from_mapping
@@ -155,12 +155,12 @@ class _ProjectLoader:
                         raise LoadError(str(exc)) from None
             for file in _py_files(api_dir / "routes"):
                 routes = _export(load_module(file), file, "routes", "a list of route dicts")
-                routes = getattr(routes, "routes", routes)  # Strapi's {routes: [...]} form
-                if isinstance(routes, dict) and "routes" in routes:
+                if isinstance(routes, dict) and "routes" in routes:  # Strapi's {routes: [...]} form
                     routes = routes["routes"]
-                if not isinstance(routes, (list, tuple)):
-                    raise LoadError(f"{file}: `routes` must be a list of route dicts, not {type(routes).__name__}")
-                self.route_files.append((api, file, list(routes)))
+                if not isinstance(routes, (list, tuple)) and not hasattr(routes, "resolve"):
+                    raise LoadError(f"{file}: `routes` must be a list of route dicts or core_router(...), "
+                                    f"not {type(routes).__name__}")
+                self.route_files.append((api, file, routes))
 
         if hooks is not None and hasattr(hooks, "register"):
             self._hook(hooks.register, index, "register")
@@ -168,9 +168,12 @@ class _ProjectLoader:
         for spec in app.config.get("middlewares") or _default_order():
             app.use(spec)
 
+        app.add_core_components()
         for api, file, routes in self.route_files:
-            for number, route in enumerate(routes):
-                self._mount(api, file, number, route)
+            try:
+                app.mount(routes, api=api, source=str(file))
+            except (LookupError, ValueError, TypeError) as exc:
+                raise LoadError(str(exc)) from None
 
         try:
             app.build()
@@ -200,31 +203,6 @@ class _ProjectLoader:
             raise
         except Exception as exc:
             raise LoadError(f"{file}: {name}(app) failed: {type(exc).__name__}: {exc}") from exc
-
-    def _mount(self, api: str | None, file: Path, number: int, route: Any) -> None:
-        where = f"{file}: route #{number}"
-        if not isinstance(route, dict):
-            raise LoadError(f"{where}: a route is a dict with method, path and handler, not {route!r}")
-        missing = [key for key in ("method", "path", "handler") if key not in route]
-        if missing:
-            raise LoadError(f"{where}: missing {', '.join(missing)}")
-        config = dict(route.get("config") or {})
-        prefix = config.pop("prefix", None)
-        if prefix is None:
-            prefix = self.app.config.get("api.rest.prefix", "/api") if api is not None else ""
-        path = route["path"]
-        full = (prefix.rstrip("/") + path) if path != "/" or not prefix else prefix
-        try:
-            handler, label = self.app.resolve_handler(route["handler"], api, where)
-        except LookupError as exc:
-            raise LoadError(str(exc)) from None
-        try:
-            self.app.route(route["method"], full, handler, name=label,
-                           policies=config.pop("policies", ()) or (),
-                           middlewares=config.pop("middlewares", ()) or (),
-                           config=config, api=api, source=f"{file}")
-        except (ValueError, TypeError, LookupError) as exc:
-            raise LoadError(f"{where} ({route['method']} {full}): {exc}") from None
 
 
 def _default_order() -> list[str]:

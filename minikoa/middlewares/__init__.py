@@ -10,6 +10,7 @@ returns None, so it costs no layer in the onion.
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +29,7 @@ Factory = Callable[[dict[str, Any], Any], Any]
 
 def builtin_factory(name: str) -> Factory | None:
     """The factory of built-in ``name`` (``"cors"``), or None if there is no such built-in."""
+    name = re.sub(r"(?<=[a-z])([A-Z])", r"-\1", name).lower()  # Strapi's "poweredBy" is our "powered-by"
     if name not in BUILTINS:
         return None
     module = importlib.import_module(f"{__name__}.{name.replace('-', '_')}")
