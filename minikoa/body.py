@@ -62,6 +62,13 @@ class MalformedBodyError(HttpError):
         self.details = None
 
 
+def _too_large() -> PayloadTooLargeError:
+    """413 as Strapi's body parser words it (raw-body's message, no details)."""
+    error = PayloadTooLargeError("request entity too large")
+    error.details = None
+    return error
+
+
 def media_type(environ: dict[str, Any]) -> str:
     """The request's media type, lowercased, without parameters (``""`` if none)."""
     ctype = environ.get("CONTENT_TYPE", "")
@@ -89,19 +96,19 @@ def read_raw(environ: dict[str, Any], limit: int) -> bytes:
     cached = environ.get("minikoa.raw_body")
     if cached is not None:
         if len(cached) > limit:
-            raise PayloadTooLargeError()
+            raise _too_large()
         return cached
     stream = environ["wsgi.input"]
     length = get_content_length(environ)
     if length is not None:
         if length > limit:
-            raise PayloadTooLargeError()
+            raise _too_large()
         data = _read_upto(stream, length)
     elif environ.get("wsgi.input_terminated"):
         # Chunked: the server ends the stream; one byte past the limit tells.
         data = _read_upto(stream, limit + 1)
         if len(data) > limit:
-            raise PayloadTooLargeError()
+            raise _too_large()
     else:
         # No length and no server-terminated stream: reading could block forever.
         data = b""
@@ -189,7 +196,7 @@ def _parse_multipart(ctx: Any, limits: BodyLimits) -> tuple[dict[str, Any], dict
     try:
         form, files = request.form, request.files
     except RequestEntityTooLarge:
-        raise PayloadTooLargeError() from None
+        raise _too_large() from None
     body: dict[str, Any] = {}
     for key in form:
         values = form.getlist(key)

@@ -70,6 +70,8 @@ class CoreRouter:
             config = dict(self.config.get(action) or {})
             if self.prefix is not None:
                 config.setdefault("prefix", self.prefix)
+            if method == "GET":
+                config["middlewares"] = [etag, *(config.get("middlewares") or ())]
             routes.append({"method": method, "path": path, "handler": f"{self.uid}.{action}", "config": config})
         return routes
 
@@ -209,20 +211,33 @@ class CoreController(Controller):
         return self.sanitize_input(data, ctx)
 
     def _respond(self, ctx: Any, response: dict[str, Any]) -> Any:
-        """The response body: in v4 shape when asked; for GET, with a weak ETag and 304s."""
+        """The response body, in Strapi 4's shape when the client asks for it."""
         if ctx.get("Strapi-Response-Format", "").strip().lower() == "v4" and isinstance(response, dict):
             response = {**response, "data": sanitize.to_v4(self.app.content_types, self.ctype, response["data"])}
-        if ctx.method not in ("GET", "HEAD"):
-            return response
-        body = dumpb(response)
-        etag = 'W/"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-        ctx.set("ETag", etag)
-        wanted = ctx.get("If-None-Match")
-        if wanted and (wanted.strip() == "*" or etag in [tag.strip() for tag in wanted.split(",")]):
-            ctx.status = 304
-            return None
-        ctx.type = "application/json; charset=utf-8"
-        return body
+        return response
+
+
+def etag(ctx: Any) -> Any:
+    """Route middleware of the core GET routes: a weak ETag, and 304 for a matching ``If-None-Match``.
+
+    It runs after the action (and any subclass extending it) has built the
+    body, so the tag covers exactly the bytes sent; those bytes are then sent
+    as they are, without encoding the JSON twice.
+    """
+    yield
+    body = ctx.body
+    if ctx.status != 200 or not isinstance(body, (dict, list)):
+        return
+    data = dumpb(body)
+    tag = 'W/"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"'
+    ctx.set("ETag", tag)
+    wanted = ctx.get("If-None-Match")
+    if wanted and (wanted.strip() == "*" or tag in [t.strip() for t in wanted.split(",")]):
+        ctx.body = None
+        ctx.status = 304
+        return
+    ctx.type = "application/json; charset=utf-8"
+    ctx.body = data
 
 
 def core_controller(uid: str) -> type[CoreController]:
