@@ -133,9 +133,9 @@ class _ProjectLoader:
                 if not schema.is_file():
                     raise LoadError(f"{folder}: a content-type folder needs a schema.json")
                 ctype = self._schema(app.content_types.register, f"api::{api}.{folder.name}", schema)
-                hooks = folder / "lifecycles.py"
-                if hooks.is_file():
-                    ctype.lifecycles = load_module(hooks)
+                lifecycle_file = folder / "lifecycles.py"
+                if lifecycle_file.is_file():
+                    ctype.lifecycles = load_module(lifecycle_file)
             for file in _py_files(api_dir / "policies"):
                 policy = _export(load_module(file), file, "policy", "a function policy(ctx, config, app)")
                 app.policies.register(f"api::{api}.{file.stem}", policy, source=str(file))

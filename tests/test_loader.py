@@ -240,8 +240,10 @@ def test_content_types_components_and_lifecycles_load(project):
             "def before_create(event):\n"
             "    event.params['data']['text'] = event.params['data']['text'].strip()\n"),
         "config/database.py": "config = {'connection': {'connection': {'filename': '.tmp/notes.db'}}}\n",
+        "src/index.py": "def bootstrap(app):\n    app.config.set('booted', True)\n",
     })
     app = App.load(root)
+    assert app.config.get("booted") is True  # index.py's hooks run beside content-type lifecycles
     assert "api::note.note" in app.content_types and "shared.meta" in app.content_types.components
     note = app.documents("api::note.note").create(data={"text": "  hi  ", "meta": {"lang": "en"}})
     assert note["text"] == "hi"

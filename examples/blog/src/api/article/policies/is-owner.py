@@ -2,7 +2,7 @@
 
 
 def policy(ctx, config, app):
-    article = app.service("api::article.article").find_one(ctx.params["id"])
+    article = app.documents("api::article.article").find_one(ctx.params["id"], fields=["author"])
     if article is None:
-        ctx.not_found("Article not found")
+        ctx.not_found()
     return article["author"] == ctx.state.user["name"]

@@ -1,23 +1,10 @@
-"""The article routes, in Strapi's format (prefixed with /api)."""
+"""The core REST routes of articles: reads are public, writes need the API token."""
 
-routes = [
-    {
-        "method": "GET",
-        "path": "/articles",
-        "handler": "article.find",
-        "config": {"middlewares": [{"name": "cache-control", "config": {"maxAge": 30}}]},
-    },
-    {"method": "GET", "path": "/articles/:id", "handler": "article.findOne"},
-    {
-        "method": "POST",
-        "path": "/articles",
-        "handler": "article.create",
-        "config": {"policies": ["global::is-authenticated"]},
-    },
-    {
-        "method": "PUT",
-        "path": "/articles/:id",
-        "handler": "article.update",
-        "config": {"policies": ["global::is-authenticated", "is-owner"]},
-    },
-]
+from minikoa import core_router
+
+routes = core_router("api::article.article", config={
+    "find": {"middlewares": [{"name": "cache-control", "config": {"maxAge": 30}}]},
+    "create": {"policies": ["global::is-authenticated"]},
+    "update": {"policies": ["global::is-authenticated", "is-owner"]},
+    "delete": {"policies": ["global::is-authenticated", "is-owner"]},
+})
