@@ -36,7 +36,20 @@ run: $(VENV)/.run
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) 'minikoa.wsgi:create_app("examples/blog")'
 
 
-test: $(VENV)/.test
+# The official @strapi/client (pinned in tests/strapi_client/package.json and its lock file) for
+# tests/test_strapi_client.py, installed outside the package tree; redone when either file changes.
+# Without node and npm there is nothing to install and that test skips.
+STRAPI_CLIENT := .cache/strapi-client
+CLIENT_FILES  := tests/strapi_client/package.json tests/strapi_client/package-lock.json
+HAVE_NODE     := $(and $(shell command -v node 2>/dev/null),$(shell command -v npm 2>/dev/null))
+
+$(STRAPI_CLIENT)/.installed: $(CLIENT_FILES)
+	mkdir -p $(STRAPI_CLIENT)
+	cp $(CLIENT_FILES) $(STRAPI_CLIENT)/
+	npm ci --prefix $(STRAPI_CLIENT) --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.test $(if $(HAVE_NODE),$(STRAPI_CLIENT)/.installed)
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.bench
@@ -46,5 +59,5 @@ lint: $(VENV)/.lint
 	$(BIN)/ruff check minikoa tests benchmarks examples
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .cache build *.egg-info .pytest_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from . import framework, middleware, models, router
+from . import framework, middleware, models, rest, router
 from .harness import NORMAL, QUICK, Settings
 from .report import GroupResult, environment, header_line, write_json
 
@@ -22,6 +22,7 @@ GROUPS: dict[str, Callable[[Settings], GroupResult]] = {
     "router": router.run,
     "middleware": middleware.run,
     "models": models.run,
+    "rest": rest.run,
 }
 
 

@@ -72,7 +72,8 @@ class DocumentService:
 
     def find_page(self, *, filters: Any = None, sort: Any = None, fields: Any = None, populate: Any = None,
                   pagination: Any = None, status: str | None = None, default_limit: int = 25,
-                  max_limit: int | None = 100, with_count: bool = True) -> tuple[list[dict[str, Any]], dict]:
+                  max_limit: int | None = 100, with_count: bool = True,
+                  public: bool = False) -> tuple[list[dict[str, Any]], dict]:
         """One page of documents and Strapi's ``meta`` (``{"pagination": {...}}``), as the REST list needs.
 
         Runs the ``find_many`` lifecycle hooks, with the entries as the result.
@@ -82,7 +83,8 @@ class DocumentService:
 
         def run(p: dict[str, Any], s: str | None) -> list[dict[str, Any]]:
             entries, page_meta = self.layer.engine.page(self.uid, p, status=s, default_limit=default_limit,
-                                                         max_limit=max_limit, with_count=with_count)
+                                                         max_limit=max_limit, with_count=with_count,
+                                                         public=public)
             meta.update(page_meta)
             return entries
         return self._read("find_many", params, status, run), meta
@@ -94,15 +96,18 @@ class DocumentService:
         return found[0] if found else None
 
     def find_one(self, document_id: str, *, fields: Any = None, populate: Any = None,
-                 status: str | None = None) -> dict[str, Any] | None:
-        """The document ``document_id`` in the asked status, or None."""
-        params = _params(filters={"documentId": document_id}, fields=fields, populate=populate,
-                         pagination={"start": 0, "limit": 1})
+                 status: str | None = None, public: bool = False) -> dict[str, Any] | None:
+        """The document ``document_id`` in the asked status, or None.
+
+        ``public`` (here and in ``find_page``): private attributes are left out
+        at every level, as the REST API needs; by default they are included.
+        """
+        params = _params(fields=fields, populate=populate)
 
         def run(p: dict[str, Any], s: str | None) -> dict[str, Any] | None:
-            found = self.layer.engine.find(self.uid, p, status=s)
-            return found[0] if found else None
-        return self._read("find_one", params, status, run)
+            return self.layer.engine.find_document(self.uid, document_id, p or None, status=s, public=public)
+        return self._read("find_one", {"documentId": document_id, **params}, status,
+                          lambda p, s: run({k: v for k, v in p.items() if k != "documentId"}, s))
 
     def count(self, *, filters: Any = None, status: str | None = None) -> int:
         params = _params(filters=filters)

@@ -268,14 +268,16 @@ class Plan:
 
     __slots__ = ("model", "columns", "keys", "decode_rows", "_selects")
 
-    def __init__(self, model: ContentType, fields: tuple[str, ...] | None, populated: tuple[str, ...]) -> None:
+    def __init__(self, model: ContentType, fields: tuple[str, ...] | None, populated: tuple[str, ...],
+                 public: bool = False) -> None:
         self.model = model
         wanted = None if fields is None else set(fields)
         self.keys = ["id", "documentId"]
         self.columns = ["id", "document_id"]
         decoders: dict[int, Callable[[Any], Any]] = {}
         for attr in model:
-            if attr.is_scalar and attr.type != "password" and (wanted is None or attr.name in wanted):
+            if attr.is_scalar and attr.type != "password" and (wanted is None or attr.name in wanted) \
+                    and not (public and attr.private):
                 if attr.type in COLUMN_DECODERS:
                     decoders[len(self.keys)] = COLUMN_DECODERS[attr.type]
                 self.keys.append(attr.name)
@@ -325,11 +327,13 @@ def _row_decoder(keys: list[str], decoders: dict[int, Callable[[Any], Any]],
     return namespace["decode_rows"]
 
 
-def component_fields(component: Component, fields: tuple[str, ...] | None) -> list[tuple[str, Any]]:
+def component_fields(component: Component, fields: tuple[str, ...] | None,
+                     public: bool = False) -> list[tuple[str, Any]]:
     """``(name, decoder or None)`` of the scalar attributes a populated component returns."""
     wanted = None if fields is None else set(fields)
     return [(a.name, JSON_DECODERS.get(a.type)) for a in component
-            if a.is_scalar and a.type != "password" and (wanted is None or a.name in wanted)]
+            if a.is_scalar and a.type != "password" and (wanted is None or a.name in wanted)
+            and not (public and a.private)]
 
 
 # -- populating -------------------------------------------------------------------
@@ -354,12 +358,14 @@ def _file_ids(value: Any) -> list[int]:
 class Populator:
     """Adds populated attributes to the entries of one query, level by level."""
 
-    def __init__(self, engine: Any, status: str | None) -> None:
+    def __init__(self, engine: Any, status: str | None, public: bool = False) -> None:
         self.engine = engine
         self.schemas = engine.schemas
         self.db = engine.db
         self.d = engine.dialect
         self.status = status
+        #: leave private attributes out of every level (REST reads)
+        self.public = public
 
     def populate(self, model: ContentType, entries: list[dict[str, Any]], specs: Mapping[str, Spec]) -> None:
         """Fill ``entries`` (of ``model``) with what ``specs`` asks for."""
@@ -408,13 +414,14 @@ class Populator:
             for entry in entries:
                 entry[attr.name] = {"count": counts.get(entry[entry_key], 0)}
             return
-        plan = self.engine.plan(target, spec.fields, tuple(spec.populate))
+        plan = self.engine.plan(target, spec.fields, tuple(spec.populate), self.public)
         select = plan.select(t, q)
         groups: dict[Any, list[dict[str, Any]]] = {}
         found: list[dict[str, Any]] = []
         for chunk in _chunks(keys, size):
-            sql = (f"SELECT {select}, {key} FROM {source} WHERE {key} IN ({d.params(len(chunk))}){extra} "
-                   f"ORDER BY {', '.join(order)}")
+            # One target per entry needs no order: sorting the rows would only cost time.
+            order_sql = f" ORDER BY {', '.join(order)}" if attr.many or spec.sort else ""
+            sql = f"SELECT {select}, {key} FROM {source} WHERE {key} IN ({d.params(len(chunk))}){extra}{order_sql}"
             rows = self.db.query(sql, [*chunk, *where_params])
             items = plan.decode_rows(rows)
             found += items
@@ -453,7 +460,7 @@ class Populator:
                    pending: dict[int, Any], zone: bool = False) -> dict[str, Any]:
         # Built in place: media found here are filled into this very dict later.
         out: dict[str, Any] = {"__component": component.uid, "id": raw.get("id")} if zone else {"id": raw.get("id")}
-        for name, decoder in self.engine.component_fields(component, spec.fields):
+        for name, decoder in self.engine.component_fields(component, spec.fields, self.public):
             value = raw.get(name)
             out[name] = decoder(value) if decoder is not None and value is not None else value
         for name, sub in spec.populate.items():
@@ -475,7 +482,7 @@ class Populator:
             f = compiler.alias()
             where_params: list[Any] = []
             where = compiler.where(Scope(files, f), spec.filters, where_params) if spec.filters else None
-            plan = self.engine.plan(files, spec.fields, tuple(spec.populate))
+            plan = self.engine.plan(files, spec.fields, tuple(spec.populate), self.public)
             for chunk in _chunks(ids, max(1, self.d.max_params - len(where_params))):
                 sql = (f"SELECT {plan.select(f, self.d.quote)} FROM {self.d.quote(files.table)} AS {f} "
                        f"WHERE {f}.id IN ({self.d.params(len(chunk))}){f' AND ({where})' if where else ''}")

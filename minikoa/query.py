@@ -183,16 +183,18 @@ class _Window:
 class _Compiled:
     """One query compiled: the table, its WHERE and ORDER BY, the plan, the populate."""
 
-    __slots__ = ("parsed", "alias", "where", "params", "order", "status")
+    __slots__ = ("parsed", "alias", "where", "params", "order", "status", "public")
 
     def __init__(self, parsed: _Parsed, alias: str, where: str, params: list[Any], order: str,
-                 status: str | None) -> None:
+                 status: str | None, public: bool = False) -> None:
         self.parsed = parsed
         self.alias = alias
         self.where = where
         self.params = params
         self.order = order
         self.status = status
+        #: leave private attributes out, at every level (the REST API's reads)
+        self.public = public
 
 
 class QueryEngine:
@@ -203,29 +205,60 @@ class QueryEngine:
         self.schemas = schemas
         self.dialect = db.dialect
         self._plans: dict[tuple[Any, ...], Plan] = {}
+        #: compiled item queries (find_document), by (uid, status, repr(params))
+        self._documents: dict[tuple[Any, ...], _Compiled] = {}
         self._component_fields: dict[tuple[Any, ...], list[tuple[str, Any]]] = {}
 
     # -- public API --
 
     def find(self, uid: str, params: Mapping[str, Any] | None = None, *,
-             status: str | None = None) -> list[dict[str, Any]]:
-        """The matching entries: all of them, or one page when ``params`` paginates."""
-        compiled = self._compile(uid, params, status)
+             status: str | None = None, public: bool = False) -> list[dict[str, Any]]:
+        """The matching entries: all of them, or one page when ``params`` paginates.
+
+        ``public``: leave private attributes out at every level (REST reads).
+        """
+        compiled = self._compile(uid, params, status, public)
         given = compiled.parsed.pagination
         if not given:
             return self._select(compiled, None, 0)
         window = _Window(given, 25, None, False)
         return self._select(compiled, window.limit, window.offset)
 
+    def find_document(self, uid: str, document_id: str, params: Mapping[str, Any] | None = None, *,
+                      status: str | None = None, public: bool = False) -> dict[str, Any] | None:
+        """The entry of one document in ``status``, or None: the REST item route's query.
+
+        ``params`` may hold ``fields`` and ``populate``. The compiled query is
+        kept per (type, status, params), so a lookup by documentId costs the
+        SQL and the decoding, not a new compile every time.
+        """
+        try:
+            key = (uid, status, public, repr(params))
+        except Exception:  # pragma: no cover - repr of plain query data does not fail
+            key = None
+        compiled = self._documents.get(key) if key is not None else None
+        if compiled is None:
+            compiled = self._compile(uid, params, status, public)
+            if key is not None:
+                if len(self._documents) >= _PLAN_CACHE_SIZE:
+                    self._documents.clear()
+                self._documents[key] = compiled
+        column = f"{compiled.alias}.document_id = {self.dialect.placeholder}"
+        where = f"{compiled.where} AND {column}" if compiled.where else f" WHERE {column}"
+        one = _Compiled(compiled.parsed, compiled.alias, where, [*compiled.params, document_id],
+                        compiled.order, status, public)
+        found = self._select(one, 1, 0)
+        return found[0] if found else None
+
     def count(self, uid: str, params: Mapping[str, Any] | None = None, *, status: str | None = None) -> int:
         """How many rows match ``filters`` (and ``status``)."""
         return self._count(self._compile(uid, params, status))
 
     def page(self, uid: str, params: Mapping[str, Any] | None = None, *, status: str | None = None,
-             default_limit: int = 25, max_limit: int | None = 100,
-             with_count: bool = True) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+             default_limit: int = 25, max_limit: int | None = 100, with_count: bool = True,
+             public: bool = False) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         """One page of entries and Strapi's ``meta``; no count query when counting is off."""
-        compiled = self._compile(uid, params, status)
+        compiled = self._compile(uid, params, status, public)
         window = _Window(compiled.parsed.pagination or {}, default_limit, max_limit, with_count)
         total = self._count(compiled) if window.with_count else None
         if total is not None and window.offset >= total:
@@ -244,27 +277,30 @@ class QueryEngine:
 
     # -- plans (cached: they depend on the schema and the field selection only) --
 
-    def plan(self, model: ContentType, fields: tuple[str, ...] | None, populated: tuple[str, ...]) -> Plan:
-        key = (model.uid, fields, populated)
+    def plan(self, model: ContentType, fields: tuple[str, ...] | None, populated: tuple[str, ...],
+             public: bool = False) -> Plan:
+        key = (model.uid, fields, populated, public)
         plan = self._plans.get(key)
         if plan is None:
             if len(self._plans) >= _PLAN_CACHE_SIZE:
                 self._plans.clear()
-            plan = self._plans[key] = Plan(model, fields, populated)
+            plan = self._plans[key] = Plan(model, fields, populated, public)
         return plan
 
-    def component_fields(self, component: Component, fields: tuple[str, ...] | None) -> list[tuple[str, Any]]:
-        key = (component.uid, fields)
+    def component_fields(self, component: Component, fields: tuple[str, ...] | None,
+                         public: bool = False) -> list[tuple[str, Any]]:
+        key = (component.uid, fields, public)
         found = self._component_fields.get(key)
         if found is None:
             if len(self._component_fields) >= _PLAN_CACHE_SIZE:
                 self._component_fields.clear()
-            found = self._component_fields[key] = component_fields(component, fields)
+            found = self._component_fields[key] = component_fields(component, fields, public)
         return found
 
     # -- compiling and running --
 
-    def _compile(self, uid: str, params: Mapping[str, Any] | None, status: str | None) -> _Compiled:
+    def _compile(self, uid: str, params: Mapping[str, Any] | None, status: str | None,
+                 public: bool = False) -> _Compiled:
         if status not in (None, "draft", "published"):
             raise ValidationError(f"Invalid status {status}: expected draft or published",
                                   {"key": "status", "source": "query"})
@@ -285,7 +321,7 @@ class QueryEngine:
                 conditions.append(where)
         where_sql = f" WHERE {' AND '.join(conditions)}" if conditions else ""
         order = ", ".join(compiler.order_by(scope, parsed.sort))
-        return _Compiled(parsed, alias, where_sql, where_params, order, status)
+        return _Compiled(parsed, alias, where_sql, where_params, order, status, public)
 
     def _count(self, compiled: _Compiled) -> int:
         table = self.dialect.quote(compiled.parsed.model.table)
@@ -295,7 +331,7 @@ class QueryEngine:
     def _select(self, compiled: _Compiled, limit: int | None, offset: int) -> list[dict[str, Any]]:
         parsed = compiled.parsed
         model = parsed.model
-        plan = self.plan(model, parsed.fields, tuple(parsed.populate))
+        plan = self.plan(model, parsed.fields, tuple(parsed.populate), compiled.public)
         q = self.dialect.quote
         sql = (f"SELECT {plan.select(compiled.alias, q)} FROM {q(model.table)} AS {compiled.alias}"
                f"{compiled.where} ORDER BY {compiled.order}")
@@ -305,5 +341,5 @@ class QueryEngine:
             params = [*params, _NO_LIMIT if limit is None else limit, offset]
         entries = plan.decode_rows(self.db.query(sql, params))
         if parsed.populate:
-            Populator(self, compiled.status).populate(model, entries, parsed.populate)
+            Populator(self, compiled.status, compiled.public).populate(model, entries, parsed.populate)
         return entries

@@ -53,6 +53,15 @@ def finish(ctx: Any, start_response: StartResponse) -> Iterable[bytes]:
             out.append(("Content-Length", str(len(data))))
             start_response(STATUS_LINES[status], out)
             return [] if ctx.method == "HEAD" else [data]
+    elif kind is bytes and ctx._response is None and not ctx._multi:
+        # Bytes the app encoded itself (the REST layer's JSON, sent with its ETag).
+        headers = ctx._headers
+        status = ctx._status or 200
+        if status not in EMPTY_BODY and headers and "content-type" in headers and "content-length" not in headers:
+            out = list(headers.values())
+            out.append(("Content-Length", str(len(body))))
+            start_response(STATUS_LINES[status], out)
+            return [] if ctx.method == "HEAD" else [body]
     return _finish(ctx, start_response)
 
 

@@ -38,11 +38,18 @@ def test_check_input(schemas):
     check_input(model, {"title": "x", "note": "private but writable"})
     for key, details in (("nope", {"key": "nope", "path": None, "source": "body"}),
                          ("locked", {"key": "locked", "path": None, "source": "body"}),
-                         ("createdAt", {"key": "createdAt", "path": None, "source": "body"}),
+                         ("locale", {"key": "locale", "path": None, "source": "body"}),
                          ("id", {"key": "id", "source": "body"})):
         with pytest.raises(ValidationError) as err:
             check_input(model, {key: 1})
         assert err.value.message == f"Invalid key {key}" and err.value.details == details
+
+
+def test_timestamps_are_ignored_not_refused(schemas):
+    from minikoa.sanitize import clean_input
+
+    check_input(schemas["api::doc.doc"], {"title": "x", "publishedAt": None, "createdAt": "2020-01-01"})
+    assert clean_input({"title": "x", "publishedAt": None, "updatedAt": 1}) == {"title": "x"}
 
 
 def test_check_query_keeps_known_keys_and_refuses_private_ones(schemas):

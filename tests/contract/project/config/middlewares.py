@@ -1,0 +1,13 @@
+# Strapi's default middleware stack, as in the recorded project.
+config = [
+    "strapi::logger",
+    "strapi::errors",
+    "strapi::security",
+    "strapi::cors",
+    "strapi::poweredBy",
+    "strapi::query",
+    "strapi::body",
+    "strapi::session",
+    "strapi::favicon",
+    "strapi::public",
+]

@@ -1,0 +1,3 @@
+routes = [
+    {"method": "GET", "path": "/ping", "handler": "api::article.article.ping", "config": {"auth": False}},
+]

@@ -1,0 +1,3 @@
+from minikoa import core_router
+
+routes = core_router("api::article.article")
