@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from . import sanitize
+from .context import prepare_headers
 from .errors import NotFoundError, ValidationError
 from .jsoncodec import dumpb
 from .registry import Controller, Service
@@ -212,7 +213,8 @@ class CoreController(Controller):
 
     def _respond(self, ctx: Any, response: dict[str, Any]) -> Any:
         """The response body, in Strapi 4's shape when the client asks for it."""
-        if ctx.get("Strapi-Response-Format", "").strip().lower() == "v4" and isinstance(response, dict):
+        wanted = ctx.environ.get("HTTP_STRAPI_RESPONSE_FORMAT")
+        if wanted and wanted.strip().lower() == "v4" and isinstance(response, dict):
             response = {**response, "data": sanitize.to_v4(self.app.content_types, self.ctype, response["data"])}
         return response
 
@@ -226,20 +228,23 @@ def etag(ctx: Any) -> Any:
     """
     yield
     body = ctx.body
-    if ctx.status != 200 or not isinstance(body, (dict, list)):
+    if ctx._status not in (None, 200) or not isinstance(body, (dict, list)):
         return
     data = dumpb(body)
     # A weak validator need not be cryptographic: two checksums and the length
     # tell versions apart at a fraction of a hash's cost.
     tag = f'W/"{len(data):x}-{zlib.crc32(data):08x}{zlib.adler32(data):08x}"'
     ctx.set("ETag", tag)
-    wanted = ctx.get("If-None-Match")
+    wanted = ctx.environ.get("HTTP_IF_NONE_MATCH")
     if wanted and (wanted.strip() == "*" or tag in [t.strip() for t in wanted.split(",")]):
         ctx.body = None
         ctx.status = 304
         return
-    ctx.type = "application/json; charset=utf-8"
+    ctx.set_prepared(_JSON_TYPE)
     ctx.body = data
+
+
+_JSON_TYPE = prepare_headers([("Content-Type", "application/json; charset=utf-8")])
 
 
 def core_controller(uid: str) -> type[CoreController]:

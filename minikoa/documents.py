@@ -103,11 +103,16 @@ class DocumentService:
         at every level, as the REST API needs; by default they are included.
         """
         params = _params(fields=fields, populate=populate)
+        engine = self.layer.engine
+        if not self.layer.lifecycles.has(self.uid, "find_one"):  # the common case, kept short
+            return engine.find_document(self.uid, document_id, params or None, status=self._status(status),
+                                        public=public)
 
         def run(p: dict[str, Any], s: str | None) -> dict[str, Any] | None:
-            return self.layer.engine.find_document(self.uid, document_id, p or None, status=s, public=public)
-        return self._read("find_one", {"documentId": document_id, **params}, status,
-                          lambda p, s: run({k: v for k, v in p.items() if k != "documentId"}, s))
+            rest = {k: v for k, v in p.items() if k != "documentId"}
+            return engine.find_document(self.uid, p.get("documentId", document_id), rest or None, status=s,
+                                        public=public)
+        return self._read("find_one", {"documentId": document_id, **params}, status, run)
 
     def count(self, *, filters: Any = None, status: str | None = None) -> int:
         params = _params(filters=filters)

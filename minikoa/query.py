@@ -205,8 +205,8 @@ class QueryEngine:
         self.schemas = schemas
         self.dialect = db.dialect
         self._plans: dict[tuple[Any, ...], Plan] = {}
-        #: compiled item queries (find_document), by (uid, status, repr(params))
-        self._documents: dict[tuple[Any, ...], _Compiled] = {}
+        #: item queries (find_document): (sql, params, plan, compiled) by (uid, status, public, repr(params))
+        self._documents: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self._component_fields: dict[tuple[Any, ...], list[tuple[str, Any]]] = {}
 
     # -- public API --
@@ -228,27 +228,34 @@ class QueryEngine:
                       status: str | None = None, public: bool = False) -> dict[str, Any] | None:
         """The entry of one document in ``status``, or None: the REST item route's query.
 
-        ``params`` may hold ``fields`` and ``populate``. The compiled query is
-        kept per (type, status, params), so a lookup by documentId costs the
-        SQL and the decoding, not a new compile every time.
+        ``params`` may hold ``fields`` and ``populate``. The SQL is kept per
+        (type, status, params), so a lookup by documentId costs running it and
+        decoding the row, not a new compile every time.
         """
-        try:
-            key = (uid, status, public, repr(params))
-        except Exception:  # pragma: no cover - repr of plain query data does not fail
-            key = None
-        compiled = self._documents.get(key) if key is not None else None
-        if compiled is None:
+        key = (uid, status, public, repr(params))
+        found = self._documents.get(key)
+        if found is None:
             compiled = self._compile(uid, params, status, public)
-            if key is not None:
-                if len(self._documents) >= _PLAN_CACHE_SIZE:
-                    self._documents.clear()
-                self._documents[key] = compiled
-        column = f"{compiled.alias}.document_id = {self.dialect.placeholder}"
-        where = f"{compiled.where} AND {column}" if compiled.where else f" WHERE {column}"
-        one = _Compiled(compiled.parsed, compiled.alias, where, [*compiled.params, document_id],
-                        compiled.order, status, public)
-        found = self._select(one, 1, 0)
-        return found[0] if found else None
+            parsed = compiled.parsed
+            model = parsed.model
+            plan = self.plan(model, parsed.fields, tuple(parsed.populate), public)
+            q, mark = self.dialect.quote, self.dialect.placeholder
+            column = f"{compiled.alias}.document_id = {mark}"
+            where = f"{compiled.where} AND {column}" if compiled.where else f" WHERE {column}"
+            # One row per document and status: no ORDER BY (it would make SQLite sort).
+            sql = f"SELECT {plan.select(compiled.alias, q)} FROM {q(model.table)} AS {compiled.alias}{where}"
+            found = (sql, tuple(compiled.params), plan, compiled)
+            if len(self._documents) >= _PLAN_CACHE_SIZE:
+                self._documents.clear()
+            self._documents[key] = found
+        sql, prefix, plan, compiled = found
+        entries = plan.decode_rows(self.db.query(sql, [*prefix, document_id]))
+        if not entries:
+            return None
+        populate = compiled.parsed.populate
+        if populate:
+            Populator(self, status, public).populate(compiled.parsed.model, entries, populate)
+        return entries[0]
 
     def count(self, uid: str, params: Mapping[str, Any] | None = None, *, status: str | None = None) -> int:
         """How many rows match ``filters`` (and ``status``)."""

@@ -37,7 +37,8 @@ def clean_input(data: Mapping[str, Any]) -> dict[str, Any]:
 def check_query(schemas: Schemas, uid: str, query: Mapping[str, Any]) -> dict[str, Any]:
     """The REST query's known keys, checked (unknown or private keys are 400s)."""
     params = {key: query[key] for key in QUERY_KEYS if key in query and query[key] is not None}
-    check_params(schemas, uid, params, allow_private=False, source="query")
+    if params:
+        check_params(schemas, uid, params, allow_private=False, source="query")
     return params
 
 
@@ -120,10 +121,14 @@ class _Stripper:
 
 
 def _stripper(schemas: Schemas, model: ContentType | Component) -> _Stripper:
-    cache = schemas.__dict__.setdefault("_strippers", {})
-    found = cache.get(model.uid)
-    if found is None or found.schemas is not schemas:
-        found = cache[model.uid] = _Stripper(schemas, model)
+    """The stripper of ``model``, made once per set of schemas."""
+    try:
+        return schemas._strippers[model.uid]  # type: ignore[attr-defined]
+    except AttributeError:
+        schemas._strippers = {}  # type: ignore[attr-defined]
+    except KeyError:
+        pass
+    found = schemas._strippers[model.uid] = _Stripper(schemas, model)  # type: ignore[attr-defined]
     return found
 
 
