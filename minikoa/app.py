@@ -165,8 +165,15 @@ class App:
     def db(self) -> ModelLayer:
         """The model layer: database, lifecycles (``app.db.lifecycles.subscribe``), queries."""
         if self._db is None:
-            self._db = ModelLayer(self.content_types, self.events, database_path(self.config, self.root))
+            self._db = ModelLayer(self.content_types, self.events, database_path(self.config, self.root), self.config)
         return self._db
+
+    @property
+    def webhooks(self) -> Any:
+        """The webhooks (``create``, ``list``, ``get``, ``update``, ``delete``, ``trigger``, ...)."""
+        if not self.db.ready:
+            self.db.setup()
+        return self.db.webhooks
 
     def documents(self, uid: str) -> DocumentService:
         """The document service of content-type ``uid`` (``find_many``, ``create``, ...)."""

@@ -483,17 +483,23 @@ class DocumentService:
             self.layer.lifecycles.run("after", event)
 
     def _emit(self, names: list[str], entry: dict[str, Any]) -> None:
+        """Strapi's entry events, in the current transaction: the webhook outbox takes them with the
+        change, in-process listeners hear them after the commit. ``entry`` never holds private fields."""
         events = self.layer.events
         if not any(events.listening(name) for name in names):
             return
+        if self.layer.populate_relations and "documentId" in entry:
+            relations = [a.name for a in self.ctype if a.is_relation]
+            status = "published" if entry.get("publishedAt") else "draft"
+            found = self.layer.engine.find_document(self.uid, entry["documentId"],
+                                                    {"populate": relations} if relations else None,
+                                                    status=status if self.dp else None, public=True)
+            entry = found or entry
         public = {k: v for k, v in entry.items()
                   if not (k in self.ctype.attributes and self.ctype.attributes[k].private)}
-
-        def send() -> None:
-            for name in names:
-                events.emit(name, {"event": name, "createdAt": now_iso(), "model": self.ctype.singular_name,
-                                   "uid": self.uid, "entry": public})
-        self.db.on_commit(send)
+        for name in names:
+            events.emit(name, {"event": name, "createdAt": now_iso(), "model": self.ctype.singular_name,
+                               "uid": self.uid, "entry": public})
 
 
 def _params(**params: Any) -> dict[str, Any]:

@@ -29,6 +29,10 @@ class Events:
 
     def __init__(self) -> None:
         self._listeners: dict[str, list[Listener]] = {}
+        #: Called at once, inside the emitting transaction: the webhook outbox.
+        self.sink: Callable[[str, dict[str, Any]], Any] | None = None
+        #: The database whose commit in-process listeners wait for.
+        self.db: Any = None
 
     def on(self, name: str, listener: Listener | None = None) -> Any:
         """Call ``listener(name, payload)`` on every ``name`` event (usable as a decorator)."""
@@ -48,10 +52,21 @@ class Events:
             listeners.remove(listener)
 
     def listening(self, name: str) -> bool:
-        return bool(self._listeners.get(name) or self._listeners.get("*"))
+        """Whether anything takes ``name``: an in-process listener or the webhook outbox."""
+        return self.sink is not None or bool(self._listeners.get(name) or self._listeners.get("*"))
 
     def emit(self, name: str, payload: dict[str, Any]) -> None:
-        """Tell every listener of ``name`` (and of ``"*"``)."""
+        """Send an event: to the webhook outbox at once (in the current transaction, if any), and to
+        in-process listeners when that transaction commits (at once outside one)."""
+        if self.sink is not None:
+            self.sink(name, payload)
+        db = self.db
+        if db is not None and db.in_transaction:
+            db.on_commit(lambda: self._notify(name, payload))
+        else:
+            self._notify(name, payload)
+
+    def _notify(self, name: str, payload: dict[str, Any]) -> None:
         for listener in (*self._listeners.get(name, ()), *self._listeners.get("*", ())):
             try:
                 listener(name, payload)

@@ -169,6 +169,9 @@ class _ProjectLoader:
             app.use(spec)
 
         app.add_core_components()
+        from .admin import mount_admin
+
+        mount_admin(app)
         for api, file, routes in self.route_files:
             try:
                 app.mount(routes, api=api, source=str(file))

@@ -40,10 +40,12 @@ def database_path(config: Any, root: Path | None) -> str:
 class ModelLayer:
     """Database, schemas, query engine, lifecycles and document services of one app."""
 
-    def __init__(self, schemas: Schemas, events: Events, path: str) -> None:
+    def __init__(self, schemas: Schemas, events: Events, path: str, config: Any = None) -> None:
         self.schemas = schemas
         self.events = events
         self.path = path
+        self.config = config if config is not None else {}
+        self._webhooks: Any = None
         self.lifecycles = Lifecycles()
         self._db: Database | None = None
         self._engine: Any = None
@@ -85,7 +87,25 @@ class ModelLayer:
                 ctype.lifecycles = None  # subscribed once, even if setup runs again
         sync(self.db, self.schemas)
         self._services.clear()
+        self.webhooks.setup()
+        self.events.db = self.db
+        self.events.sink = self.webhooks.enqueue
         self.ready = True
+        self.webhooks.start_if_needed()
+
+    @property
+    def webhooks(self) -> Any:
+        """``app.webhooks``: the webhook registry and outbox over this database."""
+        if self._webhooks is None:
+            from .webhooks import Webhooks
+
+            self._webhooks = Webhooks(self, self.config)
+        return self._webhooks
+
+    @property
+    def populate_relations(self) -> bool:
+        """Strapi's ``server.webhooks.populateRelations``: entry events carry relations one level deep."""
+        return bool(self.config.get("server.webhooks.populateRelations", False))
 
     def atomic(self) -> Any:
         """A write transaction over the app's database (nests as savepoints)."""
@@ -123,7 +143,10 @@ class ModelLayer:
                 return engine.count(uid, params, status=status)
         return _Bound()
 
-    def close(self) -> None:
+    def close(self, deadline: float | None = None) -> None:
+        """Stop delivering webhooks (in-flight attempts get ``deadline`` seconds), close the database."""
+        if self._webhooks is not None:
+            self._webhooks.stop(deadline)
         if self._db is not None:
             self._db.close()
             self._db = None

@@ -5,4 +5,10 @@ def config(env):
         "app": {"keys": env.array("APP_KEYS", ["blog-dev-key-1", "blog-dev-key-2"])},
         # The token the global policy `is-authenticated` expects as `Authorization: Bearer <token>`.
         "apiToken": env("API_TOKEN", "dev-token"),
+        "webhooks": {
+            "populateRelations": env.bool("WEBHOOKS_POPULATE_RELATIONS", False),
+            "defaultHeaders": {"X-Sent-By": "minikoa-blog"},
+            # Receivers on this machine or a private network need this (tests set it).
+            "allowPrivate": env.bool("WEBHOOKS_ALLOW_PRIVATE", False),
+        },
     }
