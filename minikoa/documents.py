@@ -149,15 +149,7 @@ class DocumentService:
             values = event.params["data"] if event else values
             document_id = new_document_id()
             row_id = self._insert(document_id, values, published=not self.dp)
-            self._write_linked(row_id, document_id, values, draft=self.dp)
-            events = ["entry.create"]
-            if self.dp and status == "published":
-                self._publish_rows(document_id)
-                events.append("entry.publish")
-            result = self._read_back(document_id, status, fields, populate)
-            self._after(event, result)
-            self._emit(events, result)
-        return result
+            return self._complete("entry.create", row_id, document_id, values, status, fields, populate, event)
 
     def update(self, document_id: str | None = None, *, data: Mapping[str, Any], status: str | None = None,
                fields: Any = None, populate: Any = None) -> dict[str, Any] | None:
@@ -182,14 +174,20 @@ class DocumentService:
             event = self._before("update", {"documentId": document_id, "data": values, "status": status})
             values = event.params["data"] if event else values
             self._update_row(row_id, values)
-            self._write_linked(row_id, document_id, values, draft=self.dp)
-            events = ["entry.update"]
-            if self.dp and status == "published":
-                self._publish_rows(document_id)
-                events.append("entry.publish")
-            result = self._read_back(document_id, status, fields, populate)
-            self._after(event, result)
-            self._emit(events, result)
+            return self._complete("entry.update", row_id, document_id, values, status, fields, populate, event)
+
+    def _complete(self, name: str, row_id: int, document_id: str, values: dict[str, Any], status: str | None,
+                  fields: Any, populate: Any, event: Event | None) -> dict[str, Any]:
+        """The rest of a create or update, inside its transaction: relations, publishing if asked,
+        the entry read back, the after hook, the events."""
+        self._write_linked(row_id, document_id, values, draft=self.dp)
+        names = [name]
+        if self.dp and status == "published":
+            self._publish_rows(document_id)
+            names.append("entry.publish")
+        result = self._read_back(document_id, status, fields, populate)
+        self._after(event, result)
+        self._emit(names, result)
         return result
 
     def delete(self, document_id: str | None = None) -> dict[str, Any] | None:
