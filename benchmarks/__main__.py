@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from . import framework, middleware, models, rest, router
+from . import framework, middleware, models, rest, router, webhooks
 from .harness import NORMAL, QUICK, Settings
 from .report import GroupResult, environment, header_line, write_json
 
@@ -23,6 +23,7 @@ GROUPS: dict[str, Callable[[Settings], GroupResult]] = {
     "middleware": middleware.run,
     "models": models.run,
     "rest": rest.run,
+    "webhooks": webhooks.run,
 }
 
 

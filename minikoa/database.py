@@ -172,6 +172,7 @@ class Database:
         else:
             conn.execute(f"SAVEPOINT minikoa_{depth}")
         state.depth = depth + 1
+        pending_before = len(state.pending)
         try:
             yield
         except BaseException:
@@ -182,6 +183,7 @@ class Database:
             else:
                 conn.execute(f"ROLLBACK TO minikoa_{depth}")
                 conn.execute(f"RELEASE minikoa_{depth}")
+                del state.pending[pending_before:]  # what the savepoint promised is undone with it
             raise
         state.depth = depth
         if depth == 0:

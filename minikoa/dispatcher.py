@@ -39,6 +39,7 @@ from typing import Any
 
 import requests
 
+from . import transport
 from .documents import now_iso
 from .errors import ValidationError
 from .webhooks import ATTEMPTS, HOOKS, OUTBOX, sign
@@ -74,7 +75,7 @@ class Dispatcher:
         self.schedule = tuple(float(s) for s in setting("schedule", SCHEDULE))
         self.jitter = float(setting("jitter", 0.1))
         self.poll = float(setting("pollInterval", 1.0))
-        self.populate_relations = bool(setting("populateRelations", False))
+        self.per_webhook = max(1, int(setting("perWebhook", max(1, self.threads_wanted // 2))))
         self.default_headers = dict(setting("defaultHeaders", {}) or {})
         self._reset_after_fork()
         _dispatchers.add(self)
@@ -90,10 +91,9 @@ class Dispatcher:
 
     @property
     def session(self) -> requests.Session:
+        """The requests session the threads share (see ``minikoa.transport``)."""
         if self._session is None:
-            session = requests.Session()
-            session.trust_env = False  # no proxies from the environment: the SSRF guard checks what we reach
-            self._session = session
+            self._session = transport.new_session()
         return self._session
 
     # -- threads --------------------------------------------------------------
@@ -127,6 +127,7 @@ class Dispatcher:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
+                self.webhooks.fan_out()
                 row = self.claim()
             except Exception:
                 log.exception("webhook dispatcher could not claim a delivery")
@@ -149,16 +150,27 @@ class Dispatcher:
     # -- one delivery -----------------------------------------------------------
 
     def claim(self) -> dict[str, Any] | None:
-        """Lease the next due row (pending and due, or delivering with an expired lease)."""
+        """Lease the next due row: pending and due, or delivering with an expired lease.
+
+        Two LIMIT 1 lookups, each walking its own index (an OR of the two would
+        make SQLite read and sort every due row while it holds the write
+        lock). A webhook with ``perWebhook`` attempts already in flight from
+        this process is skipped, so one slow receiver cannot take every
+        thread (by default half of them, at least one).
+        """
         now = self.webhooks.clock()
         db = self.webhooks.db
+        busy = (f"webhook_id NOT IN (SELECT webhook_id FROM {OUTBOX} WHERE status = 'delivering' "
+                f"AND lease_owner = ? AND lease_until >= ? GROUP BY webhook_id HAVING COUNT(*) >= ?)")
         with db.atomic():
             rows = db.query_dicts(
                 f"UPDATE {OUTBOX} SET status = 'delivering', lease_until = ?, lease_owner = ? WHERE id = ("
-                f"SELECT id FROM {OUTBOX} WHERE (status = 'pending' AND next_attempt_at <= ?) "
-                f"OR (status = 'delivering' AND lease_until < ?) ORDER BY next_attempt_at, id LIMIT 1) "
+                f"SELECT id FROM (SELECT * FROM (SELECT id, next_attempt_at AS due FROM {OUTBOX} "
+                f"WHERE status = 'pending' AND next_attempt_at <= ? AND {busy} ORDER BY next_attempt_at, id LIMIT 1) "
+                f"UNION ALL SELECT * FROM (SELECT id, lease_until AS due FROM {OUTBOX} WHERE status = 'delivering' "
+                f"AND lease_until < ? ORDER BY lease_until, id LIMIT 1)) ORDER BY due, id LIMIT 1) "
                 "RETURNING id, webhook_id, event, payload, message_id, attempts",
-                [now + self.lease, self.owner, now, now])
+                [now + self.lease, self.owner, now, self.owner, now, self.per_webhook, now])
         return rows[0] if rows else None
 
     def deliver(self, row: dict[str, Any]) -> None:
@@ -182,15 +194,17 @@ class Dispatcher:
         status: int | None = None
         retry_after: float | None = None
         try:
-            self.webhooks.check_url(hook["url"])  # again now: DNS may have changed since the webhook was saved
-            response = self.session.post(hook["url"], data=body, headers=headers, timeout=self.timeout,
-                                         allow_redirects=False, stream=True)
+            # Checked again now (DNS may have changed since the webhook was saved),
+            # and the connection goes to the address this check approved.
+            address = self.webhooks.check_url(hook["url"])
+            response = transport.post(self.session, hook["url"], body, headers, self.timeout, address)
             status = response.status_code
             retry_after = _retry_after(response.headers.get("Retry-After"))
-            response.close()  # the body is never read: nothing of it is kept or shown
             error = None if 200 <= status < 300 else f"HTTP {status}"
         except ValidationError as exc:
             error = f"refused: {exc.message}"
+        except transport.AttemptTimeout as exc:
+            error = str(exc)
         except requests.Timeout:
             error = f"timeout after {self.timeout:g} s"
         except requests.RequestException as exc:
@@ -216,11 +230,13 @@ class Dispatcher:
                 duration: float, next_at: float | None = None, log_attempt: bool = True) -> None:
         db = self.webhooks.db
         with db.atomic():
-            db.execute(f"UPDATE {OUTBOX} SET status = ?, attempts = ?, last_status = ?, last_error = ?, "
-                       "next_attempt_at = COALESCE(?, next_attempt_at), lease_until = NULL, lease_owner = NULL "
-                       "WHERE id = ? AND lease_owner = ?",
-                       [status, attempt, code, error, next_at, row["id"], self.owner])
-            if log_attempt:
+            cursor = db.execute(
+                f"UPDATE {OUTBOX} SET status = ?, attempts = ?, last_status = ?, last_error = ?, "
+                "next_attempt_at = COALESCE(?, next_attempt_at), lease_until = NULL, lease_owner = NULL "
+                "WHERE id = ? AND lease_owner = ?", [status, attempt, code, error, next_at, row["id"], self.owner])
+            # No row: the webhook was deleted during the attempt (its rows went with it),
+            # or our lease expired and another worker owns the row now.
+            if log_attempt and cursor.rowcount:
                 db.execute(f"INSERT INTO {ATTEMPTS} (outbox_id, webhook_id, attempt, at, status_code, duration_ms, "
                            "error) VALUES (?, ?, ?, ?, ?, ?, ?)",
                            [row["id"], row["webhook_id"], attempt, now_iso(), code, round(duration, 2), error])

@@ -34,8 +34,16 @@ _ALPHABET = string.ascii_lowercase + string.digits
 
 
 def new_document_id() -> str:
-    """24 lowercase letters and digits, like Strapi's documentIds."""
-    return "".join(secrets.choice(_ALPHABET) for _ in range(24))
+    """24 lowercase letters and digits, like Strapi's documentIds, uniformly random.
+
+    Bytes from the OS's generator map onto the 36 characters by ``% 36``;
+    bytes of 252 and above are dropped, since 252 is the largest multiple of
+    36 under 256 and keeping them would favour the first characters.
+    """
+    while True:
+        chars = [_ALPHABET[b % 36] for b in secrets.token_bytes(32) if b < 252]
+        if len(chars) >= 24:
+            return "".join(chars[:24])
 
 
 def now_iso() -> str:
@@ -59,6 +67,7 @@ class DocumentService:
         self.q = self.db.dialect.quote
         self.table = self.q(self.ctype.table)
         self.dp = self.ctype.draft_and_publish
+        self._private = frozenset(attr.name for attr in self.ctype if attr.private)
 
     # -- reads --------------------------------------------------------------
 
@@ -461,9 +470,9 @@ class DocumentService:
         return [entry for s in statuses for entry in engine.find(self.uid, params, status=s)]
 
     def _read_back(self, document_id: str, status: str | None, fields: Any, populate: Any) -> dict[str, Any]:
-        params = _params(filters={"documentId": document_id}, fields=fields, populate=populate)
-        found = self.layer.engine.find(self.uid, params, status=status if self.dp else None)
-        return found[0]
+        params = _params(fields=fields, populate=populate)
+        return self.layer.engine.find_document(self.uid, document_id, params or None,
+                                               status=status if self.dp else None)
 
     # -- hooks and events -----------------------------------------------------
 
@@ -482,22 +491,30 @@ class DocumentService:
 
     def _emit(self, names: list[str], entry: dict[str, Any]) -> None:
         """Strapi's entry events, in the current transaction: the webhook outbox takes them with the
-        change, in-process listeners hear them after the commit. ``entry`` never holds private fields."""
+        change, in-process listeners hear them after the commit. ``entry`` never holds private fields.
+        The payload is built only if someone takes the event."""
         events = self.layer.events
         if not any(events.listening(name) for name in names):
             return
-        if self.layer.populate_relations and "documentId" in entry:
-            relations = [a.name for a in self.ctype if a.is_relation]
-            status = "published" if entry.get("publishedAt") else "draft"
-            found = self.layer.engine.find_document(self.uid, entry["documentId"],
-                                                    {"populate": relations} if relations else None,
-                                                    status=status if self.dp else None, public=True)
-            entry = found or entry
-        public = {k: v for k, v in entry.items()
-                  if not (k in self.ctype.attributes and self.ctype.attributes[k].private)}
+        made: list[dict[str, Any]] = []
+
+        def public_entry() -> dict[str, Any]:
+            if not made:
+                found = entry
+                if self.layer.populate_relations and "documentId" in entry:
+                    relations = [a.name for a in self.ctype if a.is_relation]
+                    status = "published" if entry.get("publishedAt") else "draft"
+                    found = self.layer.engine.find_document(
+                        self.uid, entry["documentId"], {"populate": relations} if relations else None,
+                        status=status if self.dp else None, public=True) or entry
+                private = self._private
+                made.append({k: v for k, v in found.items() if k not in private})
+            return made[0]
+
         for name in names:
-            events.emit(name, {"event": name, "createdAt": now_iso(), "model": self.ctype.singular_name,
-                               "uid": self.uid, "entry": public})
+            events.emit(name, lambda name=name: {"event": name, "createdAt": now_iso(),
+                                                 "model": self.ctype.singular_name, "uid": self.uid,
+                                                 "entry": public_entry()})
 
 
 def _params(**params: Any) -> dict[str, Any]:

@@ -55,16 +55,29 @@ class Events:
         """Whether anything takes ``name``: an in-process listener or the webhook outbox."""
         return self.sink is not None or bool(self._listeners.get(name) or self._listeners.get("*"))
 
-    def emit(self, name: str, payload: dict[str, Any]) -> None:
+    def emit(self, name: str, payload: dict[str, Any] | Callable[[], dict[str, Any]]) -> None:
         """Send an event: to the webhook outbox at once (in the current transaction, if any), and to
-        in-process listeners when that transaction commits (at once outside one)."""
+        in-process listeners when that transaction commits (at once outside one).
+
+        ``payload`` may be a function that builds it: called only if someone takes the event.
+        """
+        if callable(payload):
+            build, cache = payload, []
+
+            def payload() -> dict[str, Any]:
+                if not cache:
+                    cache.append(build())
+                return cache[0]
         if self.sink is not None:
             self.sink(name, payload)
+        if not (self._listeners.get(name) or self._listeners.get("*")):
+            return
+        value = payload() if callable(payload) else payload
         db = self.db
         if db is not None and db.in_transaction:
-            db.on_commit(lambda: self._notify(name, payload))
+            db.on_commit(lambda: self._notify(name, value))
         else:
-            self._notify(name, payload)
+            self._notify(name, value)
 
     def _notify(self, name: str, payload: dict[str, Any]) -> None:
         for listener in (*self._listeners.get(name, ()), *self._listeners.get("*", ())):

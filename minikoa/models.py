@@ -105,7 +105,10 @@ class ModelLayer:
     @property
     def populate_relations(self) -> bool:
         """Strapi's ``server.webhooks.populateRelations``: entry events carry relations one level deep."""
-        return bool(self.config.get("server.webhooks.populateRelations", False))
+        found = self.__dict__.get("_populate_relations")
+        if found is None:
+            found = self._populate_relations = bool(self.config.get("server.webhooks.populateRelations", False))
+        return found
 
     def atomic(self) -> Any:
         """A write transaction over the app's database (nests as savepoints)."""

@@ -31,7 +31,7 @@ import re
 import secrets
 import socket
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -40,9 +40,10 @@ from .errors import NotFoundError, ValidationError
 from .jsoncodec import dumps
 
 __all__ = ["Webhooks", "sign", "verify", "new_secret", "check_url", "WebhookVerificationError",
-           "HOOKS", "OUTBOX", "ATTEMPTS"]
+           "HOOKS", "EVENTS", "OUTBOX", "ATTEMPTS"]
 
 HOOKS = "minikoa_webhooks"
+EVENTS = "minikoa_webhook_events"
 OUTBOX = "minikoa_webhook_outbox"
 ATTEMPTS = "minikoa_webhook_attempts"
 
@@ -115,18 +116,24 @@ def _blocked(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
             or address.is_reserved or address.is_unspecified)
 
 
-def check_url(url: str, *, allow_private: bool = False, allow_list: Iterable[str] = ()) -> None:
-    """400 unless ``url`` is http(s) to a public address (or one the allow-list names)."""
+def check_url(url: str, *, allow_private: bool = False, allow_list: Iterable[str] = ()) -> str | None:
+    """400 unless ``url`` is http(s) to a public address (or one the allow-list names).
+
+    Returns the address to connect to: the one checked here (so a DNS answer
+    that changes afterwards cannot redirect the connection), or None when
+    the host need not be checked (``allow_private``, or a host name on the
+    allow-list).
+    """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValidationError("A webhook url must be an http or https URL with a host",
                               {"key": "url", "value": url[:200]})
     if allow_private:
-        return
+        return None
     host = parts.hostname
     allowed = list(allow_list)
     if host in allowed:
-        return
+        return None
     networks = []
     for item in allowed:
         try:
@@ -138,12 +145,16 @@ def check_url(url: str, *, allow_private: bool = False, allow_list: Iterable[str
                                    proto=socket.IPPROTO_TCP)
     except OSError:
         raise ValidationError(f"The webhook host {host!r} does not resolve", {"key": "url"}) from None
+    first = None
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        text = info[4][0].split("%", 1)[0]
+        address = ipaddress.ip_address(text)
         if _blocked(address) and not any(address in network for network in networks):
             raise ValidationError(
                 f"The webhook url resolves to a non-public address ({address}); set server.webhooks.allowPrivate "
                 "or add it to server.webhooks.allowList to allow it", {"key": "url"})
+        first = first or text
+    return first
 
 
 # -- the registry ---------------------------------------------------------------------------
@@ -175,6 +186,14 @@ class Webhooks:
                    "id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, url TEXT NOT NULL, "
                    "events TEXT NOT NULL, headers TEXT NOT NULL, enabled INTEGER NOT NULL, secret TEXT NOT NULL, "
                    "source TEXT NOT NULL DEFAULT 'api', disabled_reason TEXT, created_at TEXT, updated_at TEXT)")
+        # One row per event, written with the change that caused it: the cheapest
+        # durable record a request can leave (one row, whatever the number of webhooks).
+        # Rows leave it as soon as the dispatcher has fanned them out, so it stays
+        # small and needs no index beyond its primary key.
+        db.execute(f"CREATE TABLE IF NOT EXISTS {q(EVENTS)} ("
+                   "id INTEGER PRIMARY KEY, event TEXT NOT NULL, payload TEXT NOT NULL, hooks TEXT NOT NULL, "
+                   "created_at REAL NOT NULL)")
+        # One row per (event, webhook): what the dispatcher leases, attempts and logs.
         db.execute(f"CREATE TABLE IF NOT EXISTS {q(OUTBOX)} ("
                    "id INTEGER PRIMARY KEY AUTOINCREMENT, "
                    f"webhook_id INTEGER NOT NULL REFERENCES {q(HOOKS)}(id) ON DELETE CASCADE, "
@@ -232,15 +251,19 @@ class Webhooks:
         self.check_url(url)
         return name.strip(), url, list(dict.fromkeys(events)), dict(headers)
 
-    def check_url(self, url: str) -> None:
-        check_url(url, allow_private=bool(self.setting("allowPrivate", False)),
-                  allow_list=self.setting("allowList", []) or [])
+    def check_url(self, url: str) -> str | None:
+        """The SSRF guard with this app's settings; the checked address to connect to (see ``check_url``)."""
+        return check_url(url, allow_private=bool(self.setting("allowPrivate", False)),
+                         allow_list=self.setting("allowList", []) or [])
 
-    def create(self, *, name: str, url: str, events: Iterable[str], headers: Mapping[str, str] | None = None,
-               enabled: bool = True, source: str = "api") -> dict[str, Any]:
-        """A new webhook, returned once with its ``secret``."""
-        name, url, events, headers = self._check(name, url, list(events) if events is not None else None,
-                                                 headers or {})
+    def create(self, *, name: str | None = None, url: str | None = None, events: Iterable[str] | None = None,
+               headers: Mapping[str, str] | None = None, enabled: bool = True,
+               source: str = "api") -> dict[str, Any]:
+        """A new webhook, returned once with its ``secret``; 400 naming every field that is wrong."""
+        if not isinstance(enabled, bool):
+            raise ValidationError("enabled must be true or false", {"key": "enabled"})
+        events = list(events) if isinstance(events, (list, tuple)) else events
+        name, url, events, headers = self._check(name, url, events, {} if headers is None else headers)
         secret = new_secret()
         now = now_iso()
         with self.db.atomic():
@@ -322,7 +345,8 @@ class Webhooks:
         return rows
 
     def queued(self, hook_id: int | None = None) -> list[dict[str, Any]]:
-        """Outbox rows (without payloads), for inspection and tests."""
+        """Every delivery (without payloads), recorded events included, for inspection and tests."""
+        self.fan_out(limit=1_000_000)
         where, params = ("WHERE webhook_id = ?", [hook_id]) if hook_id is not None else ("", [])
         return self.db.query_dicts(
             f"SELECT id, webhook_id AS webhook, event, message_id AS messageId, status, attempts, "
@@ -331,30 +355,52 @@ class Webhooks:
 
     # -- the outbox -----------------------------------------------------------
 
-    def enqueue(self, event: str, payload: Mapping[str, Any]) -> int:
-        """Queue ``payload`` for every enabled webhook listening to ``event``, in the current transaction.
+    def enqueue(self, event: str, payload: Mapping[str, Any] | Callable[[], Mapping[str, Any]]) -> int:
+        """Record ``event`` for every enabled webhook listening to it, in the current transaction.
 
-        One INSERT ... SELECT, so an event nobody listens to costs one cheap
-        statement; the dispatcher is woken after the commit. Returns the count.
+        The request pays for one read (who listens) and, when someone does,
+        one row: the event with its payload and the webhooks it goes to. The
+        dispatcher turns it into one delivery per webhook afterwards, outside
+        any request. ``payload`` may be a function, called only if someone
+        listens. Returns how many webhooks will get it.
         """
         if not _EVENT.match(event):
             return 0
-        # Most writes have no webhook listening: find out with one indexed-size read
-        # before encoding the payload at all.
-        needle = f'"{event}"'
-        if not self.db.scalar(f"SELECT 1 FROM {HOOKS} WHERE enabled = 1 AND instr(events, ?) > 0 LIMIT 1",
-                              [needle]):
+        hooks = [row[0] for row in self.db.query(
+            f"SELECT id FROM {HOOKS} WHERE enabled = 1 AND instr(events, ?) > 0", [f'"{event}"'])]
+        if not hooks:
             return 0
-        now = self.clock()
-        with self.db.atomic():
-            cursor = self.db.execute(
-                f"INSERT INTO {OUTBOX} (webhook_id, event, payload, message_id, status, next_attempt_at, created_at) "
-                f"SELECT id, ?, ?, 'msg_' || lower(hex(randomblob(16))), 'pending', ?, ? FROM {HOOKS} "
-                "WHERE enabled = 1 AND instr(events, ?) > 0", [event, dumps(payload), now, now, needle])
-            count = cursor.rowcount
-            if count:
-                self.db.on_commit(self.wake)
-        return count
+        body = dumps(payload() if callable(payload) else payload)
+        sql = f"INSERT INTO {EVENTS} (event, payload, hooks, created_at) VALUES (?, ?, ?, ?)"
+        params = [event, body, dumps(hooks), self.clock()]
+        if self.db.in_transaction:
+            self.db.execute(sql, params)
+        else:
+            with self.db.atomic():
+                self.db.execute(sql, params)
+        self.db.on_commit(self.wake)
+        return len(hooks)
+
+    def fan_out(self, limit: int = 500) -> int:
+        """Turn recorded events into one outbox row per webhook; returns how many events were taken.
+
+        The DELETE ... RETURNING takes each event once, whichever process gets
+        to it, in the same transaction as the rows it becomes; a webhook
+        deleted since the event was recorded gets nothing.
+        """
+        db = self.db
+        if db.scalar(f"SELECT 1 FROM {EVENTS} LIMIT 1") is None:
+            return 0
+        with db.atomic():
+            events = db.query(
+                f"DELETE FROM {EVENTS} WHERE id IN (SELECT id FROM {EVENTS} ORDER BY id LIMIT ?) "
+                "RETURNING id, event, payload, hooks, created_at", [limit])
+            for _event_id, event, payload, hooks, created in sorted(events):
+                for hook in json.loads(hooks):
+                    db.execute(f"INSERT INTO {OUTBOX} (webhook_id, event, payload, message_id, status, "
+                               f"next_attempt_at, created_at) SELECT id, ?, ?, ?, 'pending', ?, ? FROM {HOOKS} "
+                               "WHERE id = ?", [event, payload, _message_id(), created, created, hook])
+        return len(events)
 
     def wake(self) -> None:
         """Start the dispatcher if needed, and tell it there is work."""
@@ -366,7 +412,8 @@ class Webhooks:
 
     def start_if_needed(self) -> None:
         """Start delivering at app start when there is anything to deliver (rows left by a previous run)."""
-        if self.db.scalar(f"SELECT 1 FROM {OUTBOX} WHERE status IN ('pending', 'delivering') LIMIT 1"):
+        if self.db.scalar(f"SELECT 1 FROM {EVENTS} LIMIT 1") or self.db.scalar(
+                f"SELECT 1 FROM {OUTBOX} WHERE status IN ('pending', 'delivering') LIMIT 1"):
             self.wake()
 
     def stop(self, deadline: float | None = None) -> bool:
