@@ -305,7 +305,7 @@ def run(settings: Settings) -> GroupResult:
     notes.insert(0, f"{n:,} articles in {len(CATEGORIES)} categories, one SQLite file (WAL) read by both; best of "
                     f"{settings.rounds} rounds. Target: minikoa at most {TARGET}x the hand-written endpoint "
                     f"({met}). Neither app has global middlewares; minikoa also checks the query keys, strips "
-                    "private fields and sends a weak ETag (a BLAKE2 hash of the body), which the peer does not.")
+                    "private fields and sends a weak ETag (checksums of the body), which the peer does not.")
     data["target"] = TARGET
     data["met"] = met
     table = markdown_table(["Request", "Falcon + sqlite3", "minikoa", "minikoa/hand-written"], rows)
