@@ -110,3 +110,24 @@ def project(tmp_path: Path):
     def make(files: dict[str, str]) -> Path:
         return write_project(tmp_path / "project", files)
     return make
+
+
+@pytest.fixture
+def receiver():
+    """A scriptable webhook receiver on 127.0.0.1 (``tests.receiver.Receiver``)."""
+    from .receiver import Receiver
+
+    server = Receiver()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def make_app(tmp_path, receiver):
+    """Apps with webhooks on a database in tmp_path (``tests.receiver.AppFactory``)."""
+    from .receiver import AppFactory
+
+    factory = AppFactory(tmp_path)
+    yield factory
+    receiver.release()  # end the receiver's delays so apps stop at once
+    factory.close()

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from minikoa.webhooks import HOOKS, WebhookVerificationError, verify
-from tests.receiver import NOTE, AppFactory, Receiver, Reply, wait_until
+from tests.receiver import NOTE, Reply, wait_until
 
 AUTH = {"Authorization": "Bearer t"}
 ROUTES = [
@@ -23,19 +23,6 @@ ROUTES = [
 ]
 
 
-@pytest.fixture
-def receiver():
-    server = Receiver()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def make_app(tmp_path, receiver):
-    factory = AppFactory(tmp_path)
-    yield factory
-    receiver.release()
-    factory.close()
 
 
 @pytest.fixture

@@ -17,24 +17,11 @@ import pytest
 
 from minikoa.dispatcher import Dispatcher, _retry_after
 from minikoa.webhooks import OUTBOX, WebhookVerificationError, new_secret, verify
-from tests.receiver import NOTE, AppFactory, Receiver, Reply, wait_until
+from tests.receiver import NOTE, Reply, wait_until
 
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
 
-@pytest.fixture
-def receiver():
-    server = Receiver()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def make_app(tmp_path, receiver):
-    factory = AppFactory(tmp_path)
-    yield factory
-    receiver.release()  # end the receiver's delays so apps stop at once
-    factory.close()
 
 
 def rows(app, hook=None):

@@ -18,26 +18,13 @@ import pytest
 from minikoa import ValidationError
 from minikoa.errors import NotFoundError
 from minikoa.webhooks import HOOKS, WebhookVerificationError, check_url, new_secret, sign, verify
-from tests.receiver import AUTHOR, NOTE, POST, AppFactory, Receiver, wait_until
+from tests.receiver import AUTHOR, NOTE, POST, wait_until
 
 ENTRY_EVENTS = ["entry.create", "entry.update", "entry.delete", "entry.publish", "entry.unpublish",
                 "entry.draft-discard"]
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
 
-@pytest.fixture
-def receiver():
-    server = Receiver()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def make_app(tmp_path, receiver):
-    factory = AppFactory(tmp_path)
-    yield factory
-    receiver.release()
-    factory.close()
 
 
 def _headers(secret: str, body: bytes, message_id: str = "msg_1", timestamp: int | None = None) -> dict[str, str]:
