@@ -3,10 +3,12 @@
 Each process (a gunicorn worker, a test, a script) runs its own small pool
 of threads, started on the first event or when the app starts with webhooks
 to deliver, and started afresh in a forked child. Requests never wait for a
-delivery: a write only queues rows, and wakes the pool after its commit.
+delivery: a write only records its events, and wakes the pool after its
+commit; the pool fans them out into outbox rows, one per webhook.
 
 **Claiming.** A thread takes the next due row with one atomic UPDATE that
-sets a lease (``lease_until``, ``lease_owner``); several workers sharing the
+sets a lease (``lease_until``, ``lease_owner``), skipping webhooks that
+already have ``perWebhook`` attempts in flight here; several workers sharing the
 database each deliver a row once in normal operation, and a row whose worker
 died mid-attempt is taken again once its lease has expired. Delivery is
 therefore at least once; a receiver tells repeats apart by ``webhook-id``,

@@ -1,10 +1,12 @@
 """Webhooks: the registry, the transactional outbox, signatures and the SSRF guard.
 
 Strapi keeps its webhook queue in memory, tries once and forgets. Here every
-event a webhook listens to becomes an *outbox* row written in the same
-transaction as the change that caused it: a committed change always has its
-deliveries queued (even if the process dies the next instant) and a rolled
-back one never has any. ``minikoa.dispatcher`` delivers the rows.
+event a webhook listens to is recorded in the same transaction as the change
+that caused it (one row per event: the payload and the webhooks it goes
+to): a committed change always has its deliveries queued, even if the
+process dies the next instant, and a rolled-back one never has any. The
+dispatcher fans each event out into one *outbox* row per webhook, outside
+any request, and delivers those (``minikoa.dispatcher``).
 
 * ``app.webhooks.create(name=, url=, events=[...], headers={...})`` returns
   the webhook with its secret (``whsec_`` + base64 of 32 random bytes), shown
