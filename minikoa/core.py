@@ -24,7 +24,7 @@ from typing import Any
 
 from . import sanitize
 from .context import prepare_headers
-from .errors import NotFoundError, ValidationError
+from .errors import NotFoundError, UnsupportedMediaTypeError, ValidationError
 from .jsoncodec import dumpb
 from .registry import Controller, Service
 
@@ -200,13 +200,9 @@ class CoreController(Controller):
     def _body_data(self, ctx: Any) -> dict[str, Any]:
         try:
             body = ctx.request_body
-        except Exception as exc:
+        except UnsupportedMediaTypeError:
             # Strapi answers a body of a type it cannot read as a missing payload.
-            from .errors import UnsupportedMediaTypeError
-
-            if isinstance(exc, UnsupportedMediaTypeError):
-                raise ValidationError('Missing "data" payload in the request body', {}) from None
-            raise
+            raise ValidationError('Missing "data" payload in the request body', {}) from None
         data = body.get("data") if isinstance(body, Mapping) else None
         self.validate_input(data, ctx)
         return self.sanitize_input(data, ctx)

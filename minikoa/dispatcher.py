@@ -88,7 +88,6 @@ class Dispatcher:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._busy = 0
         self._session: requests.Session | None = None
 
     @property

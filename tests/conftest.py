@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -16,6 +17,12 @@ import requests
 from minikoa import App
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def contract_schema(name: str) -> dict:
+    """The schema.json of ``name`` (article or category) in the contract project, as recorded from Strapi 5."""
+    path = ROOT / "tests" / "contract" / "project" / "src" / "api" / name / "content-types" / name / "schema.json"
+    return json.loads(path.read_text())
 
 
 @pytest.fixture

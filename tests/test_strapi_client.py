@@ -17,43 +17,15 @@ import subprocess
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, contract_schema
 
 CLIENT_SPEC = ROOT / "tests" / "strapi_client"
 CLIENT_DIR = ROOT / ".cache" / "strapi-client"
 SCRIPT = CLIENT_SPEC / "compat.mjs"
 PINNED = json.loads((CLIENT_SPEC / "package.json").read_text())["dependencies"]["@strapi/client"]
 
-# The Strapi contract project's content-types, as recorded from Strapi 5.
-ARTICLE = {
-    "kind": "collectionType",
-    "collectionName": "articles",
-    "info": {"singularName": "article", "pluralName": "articles", "displayName": "Article"},
-    "options": {"draftAndPublish": False},
-    "pluginOptions": {},
-    "attributes": {
-        "title": {"type": "string", "required": True, "maxLength": 80},
-        "body": {"type": "text"},
-        "views": {"type": "integer", "min": 0},
-        "published": {"type": "boolean"},
-        "slug": {"type": "uid", "targetField": "title"},
-        "secret": {"type": "string", "private": True},
-        "category": {"type": "relation", "relation": "manyToOne", "target": "api::category.category",
-                     "inversedBy": "articles"},
-    },
-}
-CATEGORY = {
-    "kind": "collectionType",
-    "collectionName": "categories",
-    "info": {"singularName": "category", "pluralName": "categories", "displayName": "Category"},
-    "options": {"draftAndPublish": False},
-    "pluginOptions": {},
-    "attributes": {
-        "name": {"type": "string", "required": True},
-        "articles": {"type": "relation", "relation": "oneToMany", "target": "api::article.article",
-                     "mappedBy": "category"},
-    },
-}
+ARTICLE = contract_schema("article")
+CATEGORY = contract_schema("category")
 HOMEPAGE = {
     "kind": "singleType",
     "collectionName": "homepages",

@@ -14,33 +14,12 @@ from minikoa.errors import ValidationError
 from minikoa.schema import Schemas
 from minikoa.validation import validate
 
+from .conftest import contract_schema
+
 # -- schemas ---------------------------------------------------------------------
 
-ARTICLE = {  # the recorded project's article (and the category it points at)
-    "kind": "collectionType", "collectionName": "articles",
-    "info": {"singularName": "article", "pluralName": "articles", "displayName": "Article"},
-    "options": {"draftAndPublish": False}, "pluginOptions": {},
-    "attributes": {
-        "title": {"type": "string", "required": True, "maxLength": 80},
-        "body": {"type": "text"},
-        "views": {"type": "integer", "min": 0},
-        "published": {"type": "boolean"},
-        "slug": {"type": "uid", "targetField": "title"},
-        "secret": {"type": "string", "private": True},
-        "category": {"type": "relation", "relation": "manyToOne", "target": "api::category.category",
-                     "inversedBy": "articles"},
-    },
-}
-CATEGORY = {
-    "kind": "collectionType", "collectionName": "categories",
-    "info": {"singularName": "category", "pluralName": "categories", "displayName": "Category"},
-    "options": {"draftAndPublish": False}, "pluginOptions": {},
-    "attributes": {
-        "name": {"type": "string", "required": True},
-        "articles": {"type": "relation", "relation": "oneToMany", "target": "api::article.article",
-                     "mappedBy": "category"},
-    },
-}
+ARTICLE = contract_schema("article")  # the recorded project's article (and the category it points at)
+CATEGORY = contract_schema("category")
 
 KITCHEN_ATTRIBUTES: dict[str, dict[str, Any]] = {  # one attribute (or more) of every type, none required
     "s": {"type": "string", "minLength": 2, "maxLength": 5},
