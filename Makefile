@@ -36,11 +36,11 @@ run: $(VENV)/.run
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) 'minikoa.wsgi:create_app("examples/blog")'
 
 
-# The official @strapi/client (pinned in tests/strapi_client/package.json and its lock file) for
-# tests/test_strapi_client.py, installed outside the package tree; redone when either file changes.
+# The official @strapi/client (pinned in tests/integration/strapi_client/package.json and its lock file) for
+# tests/integration/test_strapi_client.py, installed outside the package tree; redone when either file changes.
 # Without node and npm there is nothing to install and that test skips.
 STRAPI_CLIENT := .cache/strapi-client
-CLIENT_FILES  := tests/strapi_client/package.json tests/strapi_client/package-lock.json
+CLIENT_FILES  := tests/integration/strapi_client/package.json tests/integration/strapi_client/package-lock.json
 HAVE_NODE     := $(and $(shell command -v node 2>/dev/null),$(shell command -v npm 2>/dev/null))
 
 $(STRAPI_CLIENT)/.installed: $(CLIENT_FILES)

@@ -101,7 +101,7 @@ def _article_data(i: int, categories: list[str]) -> dict[str, Any]:
 def _minikoa(path: Path, n: int) -> tuple[Any, list[str]]:
     """The app, built and seeded with ``n`` articles; the articles' documentIds in id order."""
     from minikoa import App
-    from minikoa.core import core_router
+    from minikoa.rest import core_router
 
     app = App(config={"database": {"connection": {"connection": {"filename": str(path)}}}})
     app.content_types.register(CATEGORY_UID, CATEGORY_SCHEMA)

@@ -79,7 +79,7 @@ def replicate(cases: list[RouteCase], prefixes: int) -> list[RouteCase]:
 
 
 def _minikoa_build(cases: list[RouteCase]) -> Any:
-    from minikoa.router import Router
+    from minikoa.routing.router import Router
 
     router = Router()
     for c in cases:

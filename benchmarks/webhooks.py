@@ -161,7 +161,7 @@ class Receiver:
 
 def _app(path: Path, **webhooks: Any) -> Any:
     from minikoa import App
-    from minikoa.core import core_router
+    from minikoa.rest import core_router
 
     app = App(config={"database": {"connection": {"connection": {"filename": str(path)}}},
                       "server": {"webhooks": {"allowPrivate": True, **webhooks}}})
@@ -173,7 +173,7 @@ def _app(path: Path, **webhooks: Any) -> Any:
 
 def _outbox(app: Any, status: str | None = None) -> int:
     """Delivery rows (events recorded but not yet fanned out into rows are fanned out first)."""
-    from minikoa.webhooks import OUTBOX
+    from minikoa.webhooks.registry import OUTBOX
 
     app.webhooks.fan_out(limit=1_000_000)
     if status is None:
@@ -195,7 +195,7 @@ def _check_created(reply: Reply) -> str | None:
 
 def _check_samples(receiver: Receiver, path: str, secret: str, want: int, seconds: float) -> str | None:
     """Wait until ``path`` got ``want`` deliveries; None if they did and their signatures verify."""
-    from minikoa.webhooks import WebhookVerificationError, verify
+    from minikoa.webhooks.registry import WebhookVerificationError, verify
 
     deadline = time.monotonic() + seconds
     stats = receiver.stats(path)

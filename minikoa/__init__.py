@@ -1,8 +1,6 @@
 """minikoa: Strapi's back-end customization model as a small, fast Python WSGI framework."""
 
 from .app import App, Route
-from .context import Context, State
-from .core import core_controller, core_router, core_service
 from .errors import (
     ApplicationError,
     ForbiddenError,
@@ -17,9 +15,11 @@ from .errors import (
     UnsupportedMediaTypeError,
     ValidationError,
 )
-from .loader import LoadError
-from .registry import Controller, Service
-from .router import RouteError, Router
+from .http.context import Context, State
+from .project.loader import LoadError
+from .project.registry import Controller, Service
+from .rest import core_controller, core_router, core_service
+from .routing.router import RouteError, Router
 
 __version__ = "0.1.0"
 

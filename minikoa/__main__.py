@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from .app import App
-from .loader import LoadError
+from .project.loader import LoadError
 
 
 def _routes(args: argparse.Namespace) -> int:

@@ -23,21 +23,21 @@ from typing import Any
 from werkzeug.test import Client
 from werkzeug.wsgi import ClosingIterator
 
-from . import policies as _policies
-from . import resolve as _resolve
-from .body import DEFAULT_LIMITS, BodyLimits
-from .config import Config, load_dotenv
-from .context import Context
-from .documents import DocumentService
+from .content.documents import DocumentService
+from .content.events import Events
+from .content.layer import ModelLayer, database_path
+from .content.schema import Schemas
 from .errors import HttpError, MethodNotAllowedError, error_body, to_http_error
-from .events import Events
-from .loader import LoadError, load_project
-from .middleware import check_middleware, compose, describe
-from .models import ModelLayer, database_path
-from .registry import ClassRegistry, Controller, Registry, Service
-from .response import finish
-from .router import Router
-from .schema import Schemas
+from .http.body import DEFAULT_LIMITS, BodyLimits
+from .http.context import Context
+from .http.onion import check_middleware, compose, describe
+from .http.response import finish
+from .project import policies as _policies
+from .project import resolve as _resolve
+from .project.config import Config, load_dotenv
+from .project.loader import LoadError, load_project
+from .project.registry import ClassRegistry, Controller, Registry, Service
+from .routing.router import Router
 
 __all__ = ["App", "Route"]
 
@@ -326,7 +326,7 @@ class App:
 
     def add_core_components(self) -> None:
         """Give every api content-type without a controller or service the core ones (Strapi's rule)."""
-        from .core import core_controller, core_service
+        from .rest import core_controller, core_service
 
         for uid in self.content_types:
             if not uid.startswith("api::"):

@@ -17,11 +17,13 @@ import requests
 from minikoa import App
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Files the tests read: the contract project and the requests recorded from Strapi 5.
+FIXTURES = ROOT / "tests" / "fixtures"
 
 
 def contract_schema(name: str) -> dict:
     """The schema.json of ``name`` (article or category) in the contract project, as recorded from Strapi 5."""
-    path = ROOT / "tests" / "contract" / "project" / "src" / "api" / name / "content-types" / name / "schema.json"
+    path = FIXTURES / "contract-project" / "src" / "api" / name / "content-types" / name / "schema.json"
     return json.loads(path.read_text())
 
 
@@ -122,7 +124,7 @@ def project(tmp_path: Path):
 @pytest.fixture
 def receiver():
     """A scriptable webhook receiver on 127.0.0.1 (``tests.receiver.Receiver``)."""
-    from .receiver import Receiver
+    from tests.receiver import Receiver
 
     server = Receiver()
     yield server
@@ -132,7 +134,7 @@ def receiver():
 @pytest.fixture
 def make_app(tmp_path, receiver):
     """Apps with webhooks on a database in tmp_path (``tests.receiver.AppFactory``)."""
-    from .receiver import AppFactory
+    from tests.receiver import AppFactory
 
     factory = AppFactory(tmp_path)
     yield factory

@@ -230,7 +230,7 @@ class AppFactory:
         ct.register(POST, _schema("post", "posts", {"title": {"type": "string"},
                                                   "secret": {"type": "string", "private": True}}, dp=True))
         if admin:
-            from minikoa.admin import mount_admin
+            from minikoa.webhooks.admin import mount_admin
 
             mount_admin(app)
         self.apps.append(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from minikoa import App, PolicyError, RouteError
-from minikoa.policies import PolicySpecError
+from minikoa.project.policies import PolicySpecError
 
 
 def test_decorators_for_every_method(app, client):

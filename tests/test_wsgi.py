@@ -1,8 +1,7 @@
 """minikoa.wsgi: the gunicorn entry point for a project folder."""
 
 from minikoa.wsgi import create_app
-
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 
 def test_create_app_from_argument_or_environment(project, monkeypatch):

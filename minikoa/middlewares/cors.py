@@ -34,8 +34,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..context import PreparedHeaders, prepare_headers
-from ..middleware import Middleware
+from ..http.context import PreparedHeaders, prepare_headers
+from ..http.onion import Middleware
 
 __all__ = ["middleware", "DEFAULTS"]
 

@@ -22,8 +22,8 @@ from typing import Any
 
 from werkzeug.http import generate_etag, parse_etags, quote_etag
 
-from ..middleware import Middleware
-from ..status import phrase
+from ..http.onion import Middleware
+from ..http.status import phrase
 
 __all__ = ["middleware"]
 

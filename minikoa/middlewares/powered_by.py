@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..context import prepare_headers
 from ..errors import to_http_error
-from ..middleware import Middleware
+from ..http.context import prepare_headers
+from ..http.onion import Middleware
 
 __all__ = ["middleware", "DEFAULT"]
 

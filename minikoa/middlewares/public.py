@@ -37,7 +37,7 @@ from werkzeug.wrappers import Response
 from werkzeug.wsgi import wrap_file
 
 from ..errors import HttpError, NotFoundError
-from ..middleware import Middleware
+from ..http.onion import Middleware
 
 __all__ = ["middleware"]
 

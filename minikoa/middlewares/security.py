@@ -27,8 +27,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..context import prepare_headers
-from ..middleware import Middleware
+from ..http.context import prepare_headers
+from ..http.onion import Middleware
 
 __all__ = ["middleware", "headers_for", "HELMET_CSP_DIRECTIVES", "STRAPI_CSP_DIRECTIVES"]
 

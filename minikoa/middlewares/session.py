@@ -30,8 +30,8 @@ from typing import Any
 
 from werkzeug.http import dump_cookie, parse_cookie
 
-from ..jsoncodec import default as _json_default
-from ..middleware import Middleware
+from ..http.jsoncodec import default as _json_default
+from ..http.onion import Middleware
 
 __all__ = ["middleware", "Session", "MAX_COOKIE_SIZE"]
 

@@ -1,0 +1,545 @@
+"""The document service: ``app.documents(uid)``, the one way code reads and writes content.
+
+Strapi 5's model: a *document* (one ``documentId``) is one row, or, with
+draftAndPublish, a draft row and possibly a published row. Reads take
+``filters``, ``sort``, ``fields``, ``populate``, ``pagination`` and
+``status`` exactly as the REST query does; ``status`` defaults to
+``"draft"`` as in Strapi's document service (the REST API asks for
+``"published"``). Writes validate everything first, run in one transaction
+(a failure, or a ``before_*`` lifecycle hook that raises, leaves nothing
+written), and emit the entry events after the commit.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import secrets
+import sqlite3
+import string
+import unicodedata
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..errors import ValidationError
+from .lifecycles import Event
+from .passwords import hash_password, is_hash
+from .schema import Attribute, ContentType
+from .tables import SEQUENCES
+
+__all__ = ["DocumentService", "new_document_id", "now_iso"]
+
+_ALPHABET = string.ascii_lowercase + string.digits
+
+
+def new_document_id() -> str:
+    """24 lowercase letters and digits, like Strapi's documentIds, uniformly random.
+
+    Bytes from the OS's generator map onto the 36 characters by ``% 36``;
+    bytes of 252 and above are dropped, since 252 is the largest multiple of
+    36 under 256 and keeping them would favour the first characters.
+    """
+    while True:
+        chars = [_ALPHABET[b % 36] for b in secrets.token_bytes(32) if b < 252]
+        if len(chars) >= 24:
+            return "".join(chars[:24])
+
+
+def now_iso() -> str:
+    """Now, in UTC, ISO 8601 with milliseconds and ``Z``."""
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")[:-6] + "Z"
+
+
+def _slugify(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "item"
+
+
+class DocumentService:
+    """Reads and writes of one content-type's documents."""
+
+    def __init__(self, layer: Any, uid: str) -> None:
+        self.layer = layer
+        self.uid = uid
+        self.ctype: ContentType = layer.schemas[uid]
+        self.db = layer.db
+        self.q = self.db.dialect.quote
+        self.table = self.q(self.ctype.table)
+        self.dp = self.ctype.draft_and_publish
+        self._private = frozenset(attr.name for attr in self.ctype if attr.private)
+
+    # -- reads --------------------------------------------------------------
+
+    def find_many(self, *, filters: Any = None, sort: Any = None, fields: Any = None, populate: Any = None,
+                  pagination: Any = None, status: str | None = None, start: Any = None,
+                  limit: Any = None) -> list[dict[str, Any]]:
+        """The documents matching ``filters`` (all of them unless paginated)."""
+        params = _params(filters=filters, sort=sort, fields=fields, populate=populate, pagination=pagination,
+                         start=start, limit=limit)
+        return self._read("find_many", params, status, lambda p, s: self.layer.engine.find(self.uid, p, status=s))
+
+    def find_page(self, *, filters: Any = None, sort: Any = None, fields: Any = None, populate: Any = None,
+                  pagination: Any = None, status: str | None = None, default_limit: int = 25,
+                  max_limit: int | None = 100, with_count: bool = True,
+                  public: bool = False) -> tuple[list[dict[str, Any]], dict]:
+        """One page of documents and Strapi's ``meta`` (``{"pagination": {...}}``), as the REST list needs.
+
+        Runs the ``find_many`` lifecycle hooks, with the entries as the result.
+        """
+        params = _params(filters=filters, sort=sort, fields=fields, populate=populate, pagination=pagination)
+        meta: dict[str, Any] = {}
+
+        def run(p: dict[str, Any], s: str | None) -> list[dict[str, Any]]:
+            entries, page_meta = self.layer.engine.page(self.uid, p, status=s, default_limit=default_limit,
+                                                         max_limit=max_limit, with_count=with_count,
+                                                         public=public)
+            meta.update(page_meta)
+            return entries
+        return self._read("find_many", params, status, run), meta
+
+    def find_first(self, **params: Any) -> dict[str, Any] | None:
+        """The first matching document, or None (for a single type: its one document)."""
+        params["pagination"] = {"start": 0, "limit": 1}
+        found = self.find_many(**params)
+        return found[0] if found else None
+
+    def find_one(self, document_id: str, *, fields: Any = None, populate: Any = None,
+                 status: str | None = None, public: bool = False) -> dict[str, Any] | None:
+        """The document ``document_id`` in the asked status, or None.
+
+        ``public`` (here and in ``find_page``): private attributes are left out
+        at every level, as the REST API needs; by default they are included.
+        """
+        params = _params(fields=fields, populate=populate)
+        engine = self.layer.engine
+        if not self.layer.lifecycles.has(self.uid, "find_one"):  # the common case, kept short
+            return engine.find_document(self.uid, document_id, params or None, status=self._status(status),
+                                        public=public)
+
+        def run(p: dict[str, Any], s: str | None) -> dict[str, Any] | None:
+            rest = {k: v for k, v in p.items() if k != "documentId"}
+            return engine.find_document(self.uid, p.get("documentId", document_id), rest or None, status=s,
+                                        public=public)
+        return self._read("find_one", {"documentId": document_id, **params}, status, run)
+
+    def count(self, *, filters: Any = None, status: str | None = None) -> int:
+        params = _params(filters=filters)
+        return self._read("count", params, status, lambda p, s: self.layer.engine.count(self.uid, p, status=s))
+
+    def _read(self, action: str, params: dict[str, Any], status: str | None,
+              run: Callable[[dict[str, Any], str | None], Any]) -> Any:
+        status = self._status(status)
+        lifecycles = self.layer.lifecycles
+        if not lifecycles.has(self.uid, action):
+            return run(params, status)
+        event = Event(action, self.uid, {**params, "status": status})
+        lifecycles.run("before", event)
+        event.result = run({k: v for k, v in event.params.items() if k != "status"}, event.params.get("status"))
+        lifecycles.run("after", event)
+        return event.result
+
+    def _status(self, status: str | None) -> str | None:
+        if status not in (None, "draft", "published"):
+            raise ValidationError(f"Invalid status {status!r}: draft or published", {"key": "status"})
+        if not self.dp:
+            return None
+        return status or "draft"
+
+    # -- writes -------------------------------------------------------------
+
+    def create(self, *, data: Mapping[str, Any], status: str | None = None, fields: Any = None,
+               populate: Any = None) -> dict[str, Any]:
+        """Create a document (a draft, and its published version with ``status="published"``)."""
+        status = self._status(status)
+        values = self._validate(self._with_uids(data), partial=False, draft=self.dp and status != "published")
+        with self.db.atomic():
+            event = self._before("create", {"data": values, "status": status})
+            values = event.params["data"] if event else values
+            document_id = new_document_id()
+            row_id = self._insert(document_id, values, published=not self.dp)
+            return self._complete("entry.create", row_id, document_id, values, status, fields, populate, event)
+
+    def update(self, document_id: str | None = None, *, data: Mapping[str, Any], status: str | None = None,
+               fields: Any = None, populate: Any = None) -> dict[str, Any] | None:
+        """Update a document (its draft, with draftAndPublish); None if it does not exist.
+
+        For a single type ``document_id`` may be left out: the one document is
+        updated, or created if there is none yet (Strapi's create-or-update).
+        """
+        status = self._status(status)
+        if document_id is None:
+            if not self.ctype.is_single:
+                raise ValidationError("update needs a documentId")
+            existing = self.db.scalar(f"SELECT document_id FROM {self.table} ORDER BY id LIMIT 1")
+            if existing is None:
+                return self.create(data=data, status=status, fields=fields, populate=populate)
+            document_id = existing
+        values = self._validate(data, partial=True, draft=self.dp and status != "published")
+        with self.db.atomic():
+            row_id = self._row_id(document_id, draft=self.dp)
+            if row_id is None:
+                return None
+            event = self._before("update", {"documentId": document_id, "data": values, "status": status})
+            values = event.params["data"] if event else values
+            self._update_row(row_id, values)
+            return self._complete("entry.update", row_id, document_id, values, status, fields, populate, event)
+
+    def _complete(self, name: str, row_id: int, document_id: str, values: dict[str, Any], status: str | None,
+                  fields: Any, populate: Any, event: Event | None) -> dict[str, Any]:
+        """The rest of a create or update, inside its transaction: relations, publishing if asked,
+        the entry read back, the after hook, the events."""
+        self._write_linked(row_id, document_id, values, draft=self.dp)
+        names = [name]
+        if self.dp and status == "published":
+            self._publish_rows(document_id)
+            names.append("entry.publish")
+        result = self._read_back(document_id, status, fields, populate)
+        self._after(event, result)
+        self._emit(names, result)
+        return result
+
+    def delete(self, document_id: str | None = None) -> dict[str, Any] | None:
+        """Delete every version of a document: ``{"documentId", "entries"}``, or None if absent."""
+        if document_id is None:
+            if not self.ctype.is_single:
+                raise ValidationError("delete needs a documentId")
+            document_id = self.db.scalar(f"SELECT document_id FROM {self.table} ORDER BY id LIMIT 1")
+            if document_id is None:
+                return None
+        with self.db.atomic():
+            entries = self._entries(document_id)
+            if not entries:
+                return None
+            event = self._before("delete", {"documentId": document_id})
+            self.db.execute(f"DELETE FROM {self.table} WHERE document_id = ?", [document_id])
+            self.layer.relations.forget_target(self.ctype, document_id)
+            result = {"documentId": document_id, "entries": entries}
+            self._after(event, result)
+            self._emit(["entry.delete"], entries[0])
+        return result
+
+    def publish(self, document_id: str) -> dict[str, Any] | None:
+        """Publish the draft: the published version becomes a copy of it."""
+        self._need_dp("publish")
+        with self.db.atomic():
+            if self._row_id(document_id, draft=True) is None:
+                return None
+            self._publish_rows(document_id)
+            entries = self._entries(document_id, status="published")
+            self._emit(["entry.publish"], entries[0])
+        return {"documentId": document_id, "entries": entries}
+
+    def unpublish(self, document_id: str) -> dict[str, Any] | None:
+        """Remove the published version; the draft stays."""
+        self._need_dp("unpublish")
+        with self.db.atomic():
+            entries = self._entries(document_id, status="published")
+            if not entries:
+                return None
+            self.db.execute(f"DELETE FROM {self.table} WHERE document_id = ? AND published_at IS NOT NULL",
+                            [document_id])
+            self._emit(["entry.unpublish"], entries[0])
+        return {"documentId": document_id, "entries": entries}
+
+    def discard_draft(self, document_id: str) -> dict[str, Any] | None:
+        """Replace the draft with a copy of the published version."""
+        self._need_dp("discard_draft")
+        with self.db.atomic():
+            published = self._row_id(document_id, draft=False)
+            if published is None:
+                return None
+            self.db.execute(f"DELETE FROM {self.table} WHERE document_id = ? AND published_at IS NULL",
+                            [document_id])
+            new = self._copy_row(published, published_at=None)
+            self.layer.relations.copy_links(self.ctype, published, new)
+            entries = self._entries(document_id, status="draft")
+            self._emit(["entry.draft-discard"], entries[0])
+        return {"documentId": document_id, "entries": entries}
+
+    # -- bulk -----------------------------------------------------------------
+
+    def create_many(self, *, data: list[Mapping[str, Any]], status: str | None = None) -> dict[str, Any]:
+        """Create several documents in one transaction: ``{"count", "documentIds"}``."""
+        with self.db.atomic():
+            event = self._before("create_many", {"data": list(data), "status": status})
+            items = event.params["data"] if event else data
+            ids = [self.create(data=item, status=status)["documentId"] for item in items]
+            result = {"count": len(ids), "documentIds": ids}
+            self._after(event, result)
+        return result
+
+    def update_many(self, *, filters: Any, data: Mapping[str, Any],
+                    status: str | None = None) -> dict[str, Any]:
+        """Update every matching document in one transaction: ``{"count", "documentIds"}``."""
+        with self.db.atomic():
+            event = self._before("update_many", {"filters": filters, "data": dict(data), "status": status})
+            params = event.params if event else {"filters": filters, "data": data}
+            docs = self._matching(params["filters"], status)
+            for doc in docs:
+                self.update(doc, data=params["data"], status=status)
+            result = {"count": len(docs), "documentIds": docs}
+            self._after(event, result)
+        return result
+
+    def delete_many(self, *, filters: Any, status: str | None = None) -> dict[str, Any]:
+        """Delete every matching document in one transaction: ``{"count", "documentIds"}``."""
+        with self.db.atomic():
+            event = self._before("delete_many", {"filters": filters, "status": status})
+            params = event.params if event else {"filters": filters}
+            docs = self._matching(params["filters"], status)
+            for doc in docs:
+                self.delete(doc)
+            result = {"count": len(docs), "documentIds": docs}
+            self._after(event, result)
+        return result
+
+    # -- row work -------------------------------------------------------------
+
+    def _matching(self, filters: Any, status: str | None) -> list[str]:
+        """documentIds matching ``filters``, read directly: the bulk hooks already ran, not the read ones."""
+        found = self.layer.engine.find(self.uid, {"filters": filters or {}, "fields": ["documentId"]},
+                                       status=self._status(status))
+        return [entry["documentId"] for entry in found]
+
+    def _need_dp(self, action: str) -> None:
+        if not self.dp:
+            raise ValidationError(f"{action} needs draftAndPublish on {self.uid}")
+
+    def _validate(self, data: Mapping[str, Any], partial: bool, draft: bool = False) -> dict[str, Any]:
+        if not isinstance(data, Mapping):
+            raise ValidationError("data must be an object")
+        return self.layer.validate(self.ctype, data, partial=partial, draft=draft)
+
+    def _check_publishable(self, document_id: str) -> None:
+        """A draft may be incomplete; what gets published must pass every rule."""
+        draft = self._entries(document_id, status="draft")[0]
+        values = {attr.name: draft[attr.name] for attr in self.ctype
+                  if attr.is_scalar and attr.type != "password" and attr.name in draft}
+        self.layer.validate(self.ctype, values, partial=False)
+
+    def _row_id(self, document_id: str, draft: bool) -> int | None:
+        status = "published_at IS NULL" if draft and self.dp else "published_at IS NOT NULL" if self.dp else "1"
+        return self.db.scalar(f"SELECT id FROM {self.table} WHERE document_id = ? AND {status} "
+                              "ORDER BY id DESC LIMIT 1", [document_id])
+
+    def _columns(self, values: Mapping[str, Any], previous: Mapping[str, Any] | None) -> dict[str, Any]:
+        """Column -> stored value for the attributes in ``values`` that live in columns."""
+        out: dict[str, Any] = {}
+        for name, value in values.items():
+            attr = self.ctype.attributes.get(name)
+            if attr is None or attr.column is None:
+                continue
+            out[attr.column] = self._encode(attr, value, (previous or {}).get(attr.column))
+        return out
+
+    def _encode(self, attr: Attribute, value: Any, previous: Any) -> Any:
+        if value is None:
+            return None
+        kind = attr.type
+        if kind == "boolean":
+            return 1 if value else 0
+        if kind == "password":
+            return value if is_hash(value) else hash_password(value)
+        if kind in ("component", "dynamiczone"):
+            return json.dumps(self._component_ids(attr, value, previous), ensure_ascii=False)
+        if kind in ("json", "blocks"):
+            return json.dumps(value, ensure_ascii=False)
+        return value
+
+    def _component_ids(self, attr: Attribute, value: Any, previous: Any) -> Any:
+        """Give every component instance an ``id``, keeping ids the stored value already had."""
+        known = _by_id(json.loads(previous)) if isinstance(previous, str) else {}
+        missing: list[dict[str, Any]] = []
+
+        def walk(node: Any) -> Any:
+            if isinstance(node, list):
+                return [walk(item) for item in node]
+            if not isinstance(node, dict):
+                return node
+            copy = {k: walk(v) if isinstance(v, (dict, list)) and k != "__component" else v for k, v in node.items()}
+            old = known.get(copy.get("id")) if isinstance(copy.get("id"), int) else None
+            if old is None:
+                copy.pop("id", None)
+                missing.append(copy)
+            else:
+                # A component sent with its id updates that instance: fields left out keep their values.
+                copy = {**old, **copy}
+            return copy
+
+        result = [walk(item) for item in value] if isinstance(value, list) else walk(value)
+        if missing:
+            first = self._allocate(f"component:{attr.parent.uid}.{attr.name}", len(missing))
+            for offset, node in enumerate(missing):
+                node["id"] = first + offset
+        return _ids_first(result)
+
+    def _allocate(self, name: str, count: int) -> int:
+        self.db.execute(f'INSERT OR IGNORE INTO "{SEQUENCES}" (name, value) VALUES (?, 0)', [name])
+        self.db.execute(f'UPDATE "{SEQUENCES}" SET value = value + ? WHERE name = ?', [count, name])
+        return self.db.scalar(f'SELECT value FROM "{SEQUENCES}" WHERE name = ?', [name]) - count + 1
+
+    def _with_uids(self, data: Mapping[str, Any]) -> Mapping[str, Any]:
+        """``data`` with a unique slug of its target field for each required uid left empty."""
+        if not isinstance(data, Mapping):
+            return data
+        filled = None
+        for attr in self.ctype:
+            if attr.type != "uid" or data.get(attr.name) is not None or not attr.required:
+                continue
+            source = data.get(attr.get("targetField") or "") or self.ctype.singular_name
+            base = _slugify(str(source))
+            candidate, n = base, 1
+            while self.db.scalar(f"SELECT 1 FROM {self.table} WHERE {self.q(attr.column)} = ? LIMIT 1",
+                                 [candidate]):
+                n += 1
+                candidate = f"{base}-{n}"
+            filled = filled if filled is not None else dict(data)
+            filled[attr.name] = candidate
+        return data if filled is None else filled
+
+    def _insert(self, document_id: str, values: dict[str, Any], published: bool) -> int:
+        now = now_iso()
+        columns = {"document_id": document_id, **self._columns(values, None), "created_at": now,
+                   "updated_at": now, "published_at": now if published else None}
+        names = ", ".join(self.q(c) for c in columns)
+        marks = ", ".join("?" * len(columns))
+        cursor = self._write(f"INSERT INTO {self.table} ({names}) VALUES ({marks})", list(columns.values()))
+        return cursor.lastrowid
+
+    def _update_row(self, row_id: int, values: dict[str, Any]) -> None:
+        previous = None
+        json_columns = [a.column for a in self.ctype if a.type in ("component", "dynamiczone") and a.name in values]
+        if json_columns:
+            row = self.db.query(f"SELECT {', '.join(self.q(c) for c in json_columns)} FROM {self.table} "
+                                "WHERE id = ?", [row_id])
+            previous = dict(zip(json_columns, row[0])) if row else None
+        columns = {**self._columns(values, previous), "updated_at": now_iso()}
+        assignments = ", ".join(f"{self.q(c)} = ?" for c in columns)
+        self._write(f"UPDATE {self.table} SET {assignments} WHERE id = ?", [*columns.values(), row_id])
+
+    def _write(self, sql: str, params: list[Any]) -> sqlite3.Cursor:
+        try:
+            return self.db.execute(sql, params)
+        except sqlite3.IntegrityError as exc:
+            raise self._integrity(exc) from None
+
+    def _integrity(self, exc: sqlite3.IntegrityError) -> ValidationError:
+        message = str(exc)
+        match = re.search(r"UNIQUE constraint failed: \w+\.(\w+)", message)
+        column = match.group(1) if match else None
+        attr = next((a for a in self.ctype if a.column == column), None)
+        if attr is not None:
+            error = {"path": [attr.name], "message": "This attribute must be unique", "name": "ValidationError"}
+            return ValidationError("This attribute must be unique", {"errors": [error]})
+        return ValidationError("The data breaks a database constraint")
+
+    def _write_linked(self, row_id: int, document_id: str, values: Mapping[str, Any], draft: bool) -> None:
+        relations = self.layer.relations
+        for name, value in values.items():
+            attr = self.ctype.attributes.get(name)
+            if attr is None or not attr.is_linked:
+                continue
+            if attr.owner:
+                relations.write_owner(self.ctype, attr, row_id, document_id, draft, value)
+            else:
+                relations.write_inverse(self.ctype, attr, document_id, value)
+
+    def _copy_row(self, row_id: int, published_at: str | None) -> int:
+        columns = ["document_id", *(a.column for a in self.ctype if a.column), "created_at", "updated_at"]
+        names = ", ".join(self.q(c) for c in columns)
+        cursor = self.db.execute(f"INSERT INTO {self.table} ({names}, published_at) "
+                                 f"SELECT {names}, ? FROM {self.table} WHERE id = ?", [published_at, row_id])
+        return cursor.lastrowid
+
+    def _publish_rows(self, document_id: str) -> None:
+        self._check_publishable(document_id)
+        draft = self._row_id(document_id, draft=True)
+        self.db.execute(f"DELETE FROM {self.table} WHERE document_id = ? AND published_at IS NOT NULL",
+                        [document_id])
+        new = self._copy_row(draft, published_at=now_iso())
+        self.layer.relations.copy_links(self.ctype, draft, new)
+
+    def _entries(self, document_id: str, status: str | None = None) -> list[dict[str, Any]]:
+        """Every version of a document (or the one in ``status``), as entries."""
+        engine = self.layer.engine
+        params = {"filters": {"documentId": document_id}}
+        if not self.dp:
+            return engine.find(self.uid, params)
+        statuses = [status] if status else ["draft", "published"]
+        return [entry for s in statuses for entry in engine.find(self.uid, params, status=s)]
+
+    def _read_back(self, document_id: str, status: str | None, fields: Any, populate: Any) -> dict[str, Any]:
+        params = _params(fields=fields, populate=populate)
+        return self.layer.engine.find_document(self.uid, document_id, params or None,
+                                               status=status if self.dp else None)
+
+    # -- hooks and events -----------------------------------------------------
+
+    def _before(self, action: str, params: dict[str, Any]) -> Event | None:
+        lifecycles = self.layer.lifecycles
+        if not lifecycles.has(self.uid, action):
+            return None
+        event = Event(action, self.uid, params)
+        lifecycles.run("before", event)
+        return event
+
+    def _after(self, event: Event | None, result: Any) -> None:
+        if event is not None:
+            event.result = result
+            self.layer.lifecycles.run("after", event)
+
+    def _emit(self, names: list[str], entry: dict[str, Any]) -> None:
+        """Strapi's entry events, in the current transaction: the webhook outbox takes them with the
+        change, in-process listeners hear them after the commit. ``entry`` never holds private fields.
+        The payload is built only if someone takes the event."""
+        events = self.layer.events
+        if not any(events.listening(name) for name in names):
+            return
+        made: list[dict[str, Any]] = []
+
+        def public_entry() -> dict[str, Any]:
+            if not made:
+                found = entry
+                if self.layer.populate_relations and "documentId" in entry:
+                    relations = [a.name for a in self.ctype if a.is_relation]
+                    status = "published" if entry.get("publishedAt") else "draft"
+                    found = self.layer.engine.find_document(
+                        self.uid, entry["documentId"], {"populate": relations} if relations else None,
+                        status=status if self.dp else None, public=True) or entry
+                private = self._private
+                made.append({k: v for k, v in found.items() if k not in private})
+            return made[0]
+
+        for name in names:
+            events.emit(name, lambda name=name: {"event": name, "createdAt": now_iso(),
+                                                 "model": self.ctype.singular_name, "uid": self.uid,
+                                                 "entry": public_entry()})
+
+
+def _params(**params: Any) -> dict[str, Any]:
+    return {k: v for k, v in params.items() if v is not None}
+
+
+def _by_id(node: Any) -> dict[int, dict[str, Any]]:
+    """Every component instance in a stored value, by id."""
+    found: dict[int, dict[str, Any]] = {}
+    if isinstance(node, list):
+        for item in node:
+            found.update(_by_id(item))
+    elif isinstance(node, dict):
+        if isinstance(node.get("id"), int):
+            found[node["id"]] = node
+        for value in node.values():
+            if isinstance(value, (dict, list)):
+                found.update(_by_id(value))
+    return found
+
+
+def _ids_first(node: Any) -> Any:
+    """Components with ``id`` as their first key, as Strapi returns them."""
+    if isinstance(node, list):
+        return [_ids_first(item) for item in node]
+    if isinstance(node, dict) and "id" in node:
+        return {"id": node["id"], **{k: _ids_first(v) for k, v in node.items() if k != "id"}}
+    return node

@@ -1,0 +1,223 @@
+"""Request bodies: JSON, urlencoded, text and multipart, within limits.
+
+``ctx.request_body`` parses on first use (what Strapi calls
+``ctx.request.body``), with koa-body's default limits: 1 MB of JSON, 56 kB of
+form or text, 200 MB per uploaded file. A body over its limit is refused with
+413 before more than ``limit + 1`` bytes are read; a declared
+``Content-Length`` over the limit is refused without reading at all.
+
+The bytes read are put back into the WSGI environ, so ``ctx.request``
+(Werkzeug) can still see the same body afterwards.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wsgi import get_content_length
+
+from ..errors import HttpError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError
+from . import jsoncodec
+from .querystring import QueryStringError, parse_qs
+
+__all__ = ["BodyLimits", "MalformedBodyError", "parse_body", "read_raw", "media_type", "has_body"]
+
+_MB = 1024 * 1024
+_KB = 1024
+
+
+@dataclass(frozen=True)
+class BodyLimits:
+    """Byte limits per kind of body (koa-body's defaults)."""
+
+    json: int = 1 * _MB
+    form: int = 56 * _KB
+    text: int = 56 * _KB
+    multipart_file: int = 200 * _MB
+    #: Total size of a multipart body (all files and fields).
+    multipart_total: int = 200 * _MB
+    #: Whether multipart bodies are parsed at all (koa-body's ``multipart``).
+    multipart: bool = True
+
+
+DEFAULT_LIMITS = BodyLimits()
+
+_JSON_TYPES = frozenset({
+    "application/json", "application/json-patch+json", "application/vnd.api+json",
+    "application/csp-report",
+})
+
+
+class MalformedBodyError(HttpError):
+    """400 for a body that does not parse; named ``SyntaxError`` as Strapi names it."""
+
+    status = 400
+    error_name = "SyntaxError"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(400, message)
+        self.details = None
+
+
+def _too_large() -> PayloadTooLargeError:
+    """413 as Strapi's body parser words it (raw-body's message, no details)."""
+    error = PayloadTooLargeError("request entity too large")
+    error.details = None
+    return error
+
+
+def media_type(environ: dict[str, Any]) -> str:
+    """The request's media type, lowercased, without parameters (``""`` if none)."""
+    ctype = environ.get("CONTENT_TYPE", "")
+    return ctype.split(";", 1)[0].strip().lower() if ctype else ""
+
+
+def has_body(environ: dict[str, Any]) -> bool:
+    """Whether the request carries a body (a non-zero length, or chunked)."""
+    length = environ.get("CONTENT_LENGTH")
+    if length and length.strip() not in ("", "0"):
+        return True
+    return "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+
+
+def _charset(environ: dict[str, Any]) -> str:
+    for part in environ.get("CONTENT_TYPE", "").split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == "charset":
+            return value.strip().strip('"') or "utf-8"
+    return "utf-8"
+
+
+def read_raw(environ: dict[str, Any], limit: int) -> bytes:
+    """Read the body, at most ``limit`` bytes (413 beyond), and replay it into ``environ``."""
+    cached = environ.get("minikoa.raw_body")
+    if cached is not None:
+        if len(cached) > limit:
+            raise _too_large()
+        return cached
+    stream = environ["wsgi.input"]
+    length = get_content_length(environ)
+    if length is not None:
+        if length > limit:
+            raise _too_large()
+        data = _read_upto(stream, length)
+    elif environ.get("wsgi.input_terminated"):
+        # Chunked: the server ends the stream; one byte past the limit tells.
+        data = _read_upto(stream, limit + 1)
+        if len(data) > limit:
+            raise _too_large()
+    else:
+        # No length and no server-terminated stream: reading could block forever.
+        data = b""
+    environ["minikoa.raw_body"] = data
+    environ["wsgi.input"] = io.BytesIO(data)
+    environ["CONTENT_LENGTH"] = str(len(data))
+    environ.pop("HTTP_TRANSFER_ENCODING", None)
+    return data
+
+
+def _read_upto(stream: Any, size: int) -> bytes:
+    """Read until ``size`` bytes or the end of the stream (reads may come back short)."""
+    parts = []
+    while size > 0:
+        chunk = stream.read(min(size, 65536))
+        if not chunk:
+            break
+        parts.append(chunk)
+        size -= len(chunk)
+    return b"".join(parts)
+
+
+def _is_json(mtype: str) -> bool:
+    return mtype in _JSON_TYPES or (mtype.startswith("application/") and mtype.endswith("+json"))
+
+
+def parse_body(ctx: Any, limits: BodyLimits = DEFAULT_LIMITS) -> tuple[Any, dict[str, Any]]:
+    """``(body, files)`` for the request in ``ctx``.
+
+    JSON gives any JSON value (``{}`` for an empty body, as koa-body does);
+    urlencoded a dict parsed with Strapi's ``qs`` rules; ``text/*`` a str;
+    multipart a dict of fields and a dict of Werkzeug ``FileStorage``. A
+    request without a body gives ``(None, {})``; a body of any other type
+    (or of no declared type) is 415: the handler asked for a body it cannot
+    be given.
+    """
+    environ = ctx.environ
+    mtype = media_type(environ)
+    if not mtype:
+        if has_body(environ):
+            raise UnsupportedMediaTypeError("A request body needs a Content-Type")
+        return None, {}
+    if _is_json(mtype):
+        raw = read_raw(environ, limits.json)
+        if not raw.strip():
+            return {}, {}
+        try:
+            return jsoncodec.loads(raw), {}
+        except UnicodeDecodeError:
+            raise MalformedBodyError("Malformed JSON body: not valid UTF-8") from None
+        except ValueError as exc:
+            msg = getattr(exc, "msg", str(exc))
+            pos = getattr(exc, "pos", None)
+            where = f" at position {pos}" if pos is not None else ""
+            raise MalformedBodyError(f"Malformed JSON body: {msg}{where}") from None
+        except RecursionError:
+            raise MalformedBodyError("Malformed JSON body: nested too deeply") from None
+    if mtype == "application/x-www-form-urlencoded":
+        raw = read_raw(environ, limits.form)
+        try:
+            text = raw.decode(_charset(environ))
+        except (UnicodeDecodeError, LookupError):
+            raise MalformedBodyError("Malformed form body: bad character encoding") from None
+        try:
+            return parse_qs(text), {}
+        except QueryStringError as exc:
+            raise ValidationError(exc.message, {**exc.details, "source": "body"}) from None
+    if mtype.startswith("text/"):
+        raw = read_raw(environ, limits.text)
+        try:
+            return raw.decode(_charset(environ)), {}
+        except (UnicodeDecodeError, LookupError):
+            raise MalformedBodyError("Malformed text body: bad character encoding") from None
+    if mtype == "multipart/form-data" and limits.multipart:
+        return _parse_multipart(ctx, limits)
+    if not has_body(environ):
+        return None, {}
+    raise UnsupportedMediaTypeError(f"Unsupported request body type {mtype!r}")
+
+
+def _parse_multipart(ctx: Any, limits: BodyLimits) -> tuple[dict[str, Any], dict[str, Any]]:
+    request = ctx.request
+    request.max_content_length = limits.multipart_total
+    request.max_form_memory_size = 20 * _MB  # formidable's maxFieldsSize: the text fields together
+    try:
+        form, files = request.form, request.files
+    except RequestEntityTooLarge:
+        raise _too_large() from None
+    body: dict[str, Any] = {}
+    for key in form:
+        values = form.getlist(key)
+        body[key] = values[0] if len(values) == 1 else values
+    out: dict[str, Any] = {}
+    for key in files:
+        items = files.getlist(key)
+        for item in items:
+            if _file_size(item) > limits.multipart_file:
+                raise PayloadTooLargeError(f"File {item.filename!r} is larger than the limit")
+        out[key] = items[0] if len(items) == 1 else items
+    return body, out
+
+
+def _file_size(storage: Any) -> int:
+    stream = storage.stream
+    try:
+        here = stream.tell()
+        stream.seek(0, io.SEEK_END)
+        size = stream.tell()
+        stream.seek(here)
+        return size
+    except (OSError, AttributeError):
+        return 0

@@ -1,0 +1,155 @@
+"""Turning ``ctx.status``, ``ctx.body`` and the headers into a WSGI response.
+
+Koa's rules, which Strapi developers rely on:
+
+* dict, list or any other JSON value -> ``application/json; charset=utf-8``;
+* str -> ``text/plain`` (``text/html`` when it starts with ``<``), UTF-8;
+* bytes -> ``application/octet-stream``;
+* a file object or an iterator -> streamed (``wsgi.file_wrapper`` for files);
+* a Werkzeug ``Response`` -> sent as it is, with the headers set on ``ctx`` added;
+* no body: the status set, empty; nothing set at all -> 404.
+
+A Content-Type set by the app is kept. HEAD responses keep their headers
+(Content-Length included) and drop the body; 204, 205 and 304 carry none.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from werkzeug.wrappers import Response
+from werkzeug.wsgi import FileWrapper
+
+from ..errors import NotFoundError, error_body
+from .jsoncodec import dumpb
+from .status import EMPTY_BODY, STATUS_LINES
+
+__all__ = ["finish", "JSON_TYPE"]
+
+JSON_TYPE = "application/json; charset=utf-8"
+TEXT_TYPE = "text/plain; charset=utf-8"
+HTML_TYPE = "text/html; charset=utf-8"
+BINARY_TYPE = "application/octet-stream"
+
+StartResponse = Callable[..., Any]
+
+
+def finish(ctx: Any, start_response: StartResponse) -> Iterable[bytes]:
+    """Send ``ctx``'s response through ``start_response`` and return the body iterable."""
+    body = ctx._body
+    kind = type(body)
+    if (kind is dict or kind is list) and ctx._response is None:
+        # The common case: JSON, and headers (if any) that are single values and
+        # leave Content-Type and Content-Length to us.
+        headers = ctx._headers
+        status = ctx._status or 200
+        if status not in EMPTY_BODY and (headers is None or (
+                not ctx._multi and "content-type" not in headers and "content-length" not in headers)):
+            data = dumpb(body)
+            out = [] if headers is None else list(headers.values())
+            out.append(("Content-Type", JSON_TYPE))
+            out.append(("Content-Length", str(len(data))))
+            start_response(STATUS_LINES[status], out)
+            return [] if ctx.method == "HEAD" else [data]
+    elif kind is bytes and ctx._response is None and not ctx._multi:
+        # Bytes the app encoded itself (the REST layer's JSON, sent with its ETag).
+        headers = ctx._headers
+        status = ctx._status or 200
+        if status not in EMPTY_BODY and headers and "content-type" in headers and "content-length" not in headers:
+            out = list(headers.values())
+            out.append(("Content-Length", str(len(body))))
+            start_response(STATUS_LINES[status], out)
+            return [] if ctx.method == "HEAD" else [body]
+    return _finish(ctx, start_response)
+
+
+def _finish(ctx: Any, start_response: StartResponse) -> Iterable[bytes]:
+    environ = ctx.environ
+    body = ctx._body
+    if isinstance(body, Response):
+        for name, value in ctx.response_headers():
+            if name not in body.headers:
+                body.headers.add(name, value)
+        return body(environ, start_response)
+
+    resp = ctx._response
+    if body is None and resp is not None and resp.response:
+        # The app wrote the body into ctx.response itself.
+        if ctx._status is not None:
+            resp.status_code = ctx._status
+        return resp(environ, start_response)
+
+    status = ctx.status
+    if body is None and ctx._status is None and status == 404:
+        body = error_body(NotFoundError())
+        ctx.remove("Content-Type")
+
+    ctype = ctx.response_header("Content-Type")
+    data: bytes | None = None
+    stream: Iterable[bytes] | None = None
+    length: int | None = None
+    if body is None:
+        data = b""
+    elif isinstance(body, str):
+        data = body.encode("utf-8")
+        if ctype is None:
+            ctype = HTML_TYPE if body.lstrip()[:1] == "<" else TEXT_TYPE
+    elif isinstance(body, (bytes, bytearray, memoryview)):
+        data = bytes(body)
+        ctype = ctype or BINARY_TYPE
+    elif hasattr(body, "read"):
+        length = _file_length(body)
+        wrapper = environ.get("wsgi.file_wrapper", FileWrapper)
+        stream = wrapper(body, 8192)
+        ctype = ctype or BINARY_TYPE
+    elif hasattr(body, "__next__"):
+        stream = _encode_chunks(body)
+        ctype = ctype or BINARY_TYPE
+    else:
+        data = dumpb(body)
+        ctype = ctype or JSON_TYPE
+
+    if data is not None:
+        length = len(data)
+    empty = status in EMPTY_BODY
+    if empty or ctx.method == "HEAD":
+        if stream is not None:
+            _close(stream)
+            _close(body)
+            stream = None
+        data = b""
+    headers = [(n, v) for n, v in ctx.response_headers()
+               if n.lower() not in ("content-type", "content-length")]
+    if not empty:
+        if ctype is not None:
+            headers.append(("Content-Type", ctype))
+        if length is not None:
+            headers.append(("Content-Length", str(length)))
+    start_response(STATUS_LINES[status], headers)
+    if stream is not None:
+        return stream
+    return [data] if data else []
+
+
+def _file_length(fileobj: Any) -> int | None:
+    try:
+        size = os.fstat(fileobj.fileno()).st_size
+        return size - fileobj.tell()
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def _encode_chunks(chunks: Iterable[Any]) -> Iterator[bytes]:
+    try:
+        for chunk in chunks:
+            yield chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk)
+    finally:
+        _close(chunks)
+
+
+def _close(obj: Any) -> None:
+    close = getattr(obj, "close", None)
+    if close is not None:
+        close()

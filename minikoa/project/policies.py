@@ -1,0 +1,57 @@
+"""Policies: checks that run after a route's middlewares and before its handler.
+
+A policy is ``policy(ctx, config, app) -> bool``. A falsy result refuses the
+request with 403 ``PolicyError`` ("Policy Failed"); raising ``PolicyError``
+refuses with its own message and details; any other error goes to the errors
+layer like any handler error. A route names its policies as callables or as
+``{"name": policy, "config": {...}}``; each is resolved once, when the app is
+built, so a request runs a prepared list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ..errors import PolicyError
+from ..http.onion import describe
+
+__all__ = ["Policy", "PolicySpecError", "resolve", "run"]
+
+Policy = Callable[[Any, Any, Any], Any]
+#: A policy ready to run: the callable, its config, and its name for messages.
+Prepared = tuple[Policy, Any, str]
+
+
+class PolicySpecError(ValueError):
+    """A route names a policy that does not exist or is not callable."""
+
+
+def resolve(specs: Sequence[Any], lookup: Callable[[str], Policy | None], where: str) -> list[Prepared]:
+    """Prepare a route's policy list; ``lookup`` turns a policy name into a callable."""
+    prepared: list[Prepared] = []
+    for spec in specs or ():
+        config: Any = {}
+        target = spec
+        if isinstance(spec, dict):
+            if "name" not in spec and "handler" not in spec:
+                raise PolicySpecError(f"{where}: policy {spec!r} has no 'name'")
+            target = spec.get("name", spec.get("handler"))
+            config = spec.get("config", {})
+        if isinstance(target, str):
+            found = lookup(target)
+            if found is None:
+                raise PolicySpecError(f"{where}: unknown policy {target!r}")
+            prepared.append((found, config, target))
+        elif callable(target):
+            prepared.append((target, config, describe(target)))
+        else:
+            raise PolicySpecError(f"{where}: policy {target!r} is neither a name nor a callable")
+    return prepared
+
+
+def run(ctx: Any, prepared: Sequence[Prepared], app: Any) -> None:
+    """Run the policies in order; the first refusal raises PolicyError."""
+    for policy, config, _name in prepared:
+        if not policy(ctx, config, app):
+            raise PolicyError()

@@ -1,0 +1,120 @@
+"""Turning names into things: route handlers, middlewares and policies.
+
+Routes, ``config/middlewares.py`` and route configs name what they use the
+way Strapi does: ``"article.find"`` or ``"api::article.article.findOne"``
+for a handler, ``"minikoa::cors"``, ``"global::timer"`` or a short
+``"is-owner"`` for a middleware or policy. These functions run while the app
+is built, so an unknown name fails at start-up, with ``where`` saying which
+route or file asked for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from ..http.onion import Middleware, check_middleware, describe
+from ..middlewares import BUILTINS, builtin_factory
+from .loader import load_module
+
+__all__ = ["handler", "middleware", "lookup"]
+
+
+def lookup(registry: Mapping[str, Any], name: str, api: str | None) -> Any:
+    """A registered value by UID, or by short name: the route's api first, then ``global::``."""
+    if "::" in name:
+        return registry.get(name)
+    if api is not None and f"api::{api}.{name}" in registry:
+        return registry[f"api::{api}.{name}"]
+    return registry.get(f"global::{name}")
+
+
+def handler(app: Any, target: Any, api: str | None, where: str) -> tuple[Any, str]:
+    """``(callable, name)`` for a route's handler: a callable, or a controller action by name.
+
+    ``"api::article.article.findOne"`` names a controller UID and an action;
+    inside an api, ``"article.find"`` is short for ``api::<api>.article.find``.
+    Strapi's camelCase action names find snake_case methods (``findOne`` ->
+    ``find_one``). Only methods of the controller's class are actions.
+    """
+    if callable(target):
+        return target, describe(target)
+    if not isinstance(target, str) or "." not in target:
+        raise LookupError(f"{where}: handler {target!r} is neither a callable nor '<controller>.<action>'")
+    if "::" in target:
+        uid, _, action = target.rpartition(".")
+    elif api is not None:
+        controller, _, action = target.partition(".")
+        uid = f"api::{api}.{controller}"
+    else:
+        raise LookupError(f"{where}: handler {target!r} needs a full UID outside an api "
+                          "(api::<api>.<controller>.<action>)")
+    if uid not in app.controllers:
+        known = ", ".join(sorted(app.controllers)) or "none"
+        raise LookupError(f"{where}: unknown handler {target!r}: no controller {uid!r} (controllers: {known})")
+    instance = app.controllers.instance(uid)
+    cls = type(instance)
+    method = next((m for m in (action, _snake(action)) if callable(getattr(cls, m, None))), None)
+    if method is None or action.startswith("_"):
+        actions = ", ".join(sorted(a for a in dir(cls) if not a.startswith("_") and callable(getattr(cls, a))))
+        raise LookupError(f"{where}: unknown handler {target!r}: controller {uid!r} has no action "
+                          f"{action!r} (actions: {actions or 'none'})")
+    return getattr(instance, method), f"{uid}.{action}"
+
+
+def middleware(app: Any, spec: Any, config: dict[str, Any] | None, api: str | None,
+               where: str) -> Middleware | None:
+    """The middleware for ``spec``: a generator function as is, or a named one made by its factory.
+
+    Names: ``minikoa::<built-in>`` (``strapi::`` is an alias, so Strapi's
+    ``config/middlewares.js`` entries carry over), ``global::<name>``,
+    ``api::<api>.<name>``, a short name (the route's api, then global),
+    ``{"name": ..., "config": ...}`` or ``{"resolve": "./path", "config": ...}``.
+    None means the factory configured something and needs no layer.
+    """
+    if callable(spec) and not isinstance(spec, str):
+        return spec
+    if isinstance(spec, dict):
+        config = spec.get("config", config)
+        if "resolve" in spec:
+            return _from_file(app, spec["resolve"], config, where)
+        spec = spec.get("name")
+    if not isinstance(spec, str):
+        raise LookupError(f"{where}: middleware {spec!r} has no name")
+    name = "minikoa::" + spec[len("strapi::"):] if spec.startswith("strapi::") else spec
+    if name.startswith("minikoa::"):
+        factory = builtin_factory(name[len("minikoa::"):])
+        if factory is None:
+            raise LookupError(f"{where}: unknown middleware {spec!r} (built-ins: {', '.join(BUILTINS)})")
+    else:
+        factory = lookup(app.middlewares, name, api)
+        if factory is None:
+            known = ", ".join(sorted(app.middlewares)) or "none registered"
+            raise LookupError(f"{where}: unknown middleware {spec!r} (known: {known})")
+    return _make(app, factory, config, name, where)
+
+
+def _from_file(app: Any, target: str, config: dict[str, Any] | None, where: str) -> Middleware | None:
+    path = Path(target)
+    if not path.is_absolute():
+        path = (app.root or Path.cwd()) / path
+    if path.suffix != ".py":
+        path = path / "index.py" if path.is_dir() else path.with_suffix(".py")
+    factory = getattr(load_module(path), "middleware", None)
+    if not callable(factory):
+        raise LookupError(f"{where}: {path} defines no factory `middleware(config, app)`")
+    return _make(app, factory, config, str(path), where)
+
+
+def _make(app: Any, factory: Callable[..., Any], config: dict[str, Any] | None, name: str,
+          where: str) -> Middleware | None:
+    made = factory(dict(config or {}), app)
+    if made is not None:
+        check_middleware(made, f" ({name}, {where})")
+    return made
+
+
+def _snake(name: str) -> str:
+    """``findOne`` -> ``find_one``."""
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")

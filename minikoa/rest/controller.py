@@ -1,0 +1,152 @@
+"""``core_controller(uid)``: Strapi's core REST actions for a content-type.
+
+Use it as it is or extend it by subclassing and ``super()``, as Strapi's
+``factories.createCoreController`` does::
+
+    class ArticleController(core_controller("api::article.article")):
+        def find(self, ctx):
+            result = super().find(ctx)
+            result["meta"]["note"] = "extended"
+            return result
+
+The controller speaks HTTP (query checks, the ``{"data": ...}`` body,
+statuses, sanitizing, the v4 shape); the service speaks documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import NotFoundError, UnsupportedMediaTypeError, ValidationError
+from ..project.registry import Controller
+from . import sanitize
+
+__all__ = ["CoreController", "core_controller"]
+
+
+class CoreController(Controller):
+    """The core REST actions of one content-type (``uid`` is set by ``core_controller``)."""
+
+    uid: str
+
+    @property
+    def ctype(self) -> Any:
+        return self.app.content_types[self.uid]
+
+    @property
+    def service(self) -> Any:
+        return self.app.service(self.uid)
+
+    # -- the helpers Strapi's controllers have -----------------------------------
+
+    def validate_query(self, ctx: Any) -> None:
+        """400 for any unknown or private key in the query, before any SQL runs."""
+        sanitize.check_query(self.app.content_types, self.uid, ctx.query)
+
+    def sanitize_query(self, ctx: Any) -> dict[str, Any]:
+        """The query keys the API reads (``filters``, ``sort``, ``fields``, ``populate``, ``pagination``,
+        ``status``)."""
+        query = ctx.query
+        params = {key: query[key] for key in sanitize.QUERY_KEYS if query.get(key) is not None}
+        status = query.get("status")
+        if status is not None:
+            if status not in ("draft", "published"):
+                raise ValidationError("Invalid status: it is draft or published",
+                                      {"key": "status", "source": "query", "param": "status"})
+            params["status"] = status
+        return params
+
+    def validate_input(self, data: Any, ctx: Any) -> None:
+        """400 for a body that is not ``{"data": {...}}`` or names keys a client may not write."""
+        if not isinstance(data, Mapping):
+            raise ValidationError('Missing "data" payload in the request body', {})
+        sanitize.check_input(self.ctype, data)
+
+    def sanitize_input(self, data: Mapping[str, Any], ctx: Any) -> dict[str, Any]:
+        """The writable part of ``data``: without the timestamps Strapi ignores in a write."""
+        return sanitize.clean_input(data)
+
+    def sanitize_output(self, entity: Any, ctx: Any) -> Any:
+        """``entity`` without private and password attributes, at every depth."""
+        return sanitize.strip_private(self.app.content_types, self.ctype, entity)
+
+    def transform_response(self, data: Any, meta: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Strapi's response envelope: ``{"data": ..., "meta": ...}``."""
+        return {"data": data, "meta": dict(meta or {})}
+
+    # -- actions ------------------------------------------------------------------
+
+    def find(self, ctx: Any) -> Any:
+        self.validate_query(ctx)
+        query = self.sanitize_query(ctx)
+        if self.ctype.is_single:
+            entity = self.service.find(query)
+            if entity is None:
+                raise NotFoundError()
+            return self._respond(ctx, self.transform_response(self.sanitize_output(entity, ctx), {}))
+        found = self.service.find(query)
+        data = self.sanitize_output(found["results"], ctx)
+        return self._respond(ctx, self.transform_response(data, {"pagination": found["pagination"]}))
+
+    def find_one(self, ctx: Any) -> Any:
+        self.validate_query(ctx)
+        query = self.sanitize_query(ctx)
+        entity = self.service.find_one(ctx.params["id"], query)
+        if entity is None:
+            raise NotFoundError()
+        return self._respond(ctx, self.transform_response(self.sanitize_output(entity, ctx), {}))
+
+    def create(self, ctx: Any) -> Any:
+        self.validate_query(ctx)
+        query = self.sanitize_query(ctx)
+        data = self._body_data(ctx)
+        entity = self.service.create({**query, "data": data})
+        ctx.status = 201
+        return self._respond(ctx, self.transform_response(self.sanitize_output(entity, ctx), {}))
+
+    def update(self, ctx: Any) -> Any:
+        self.validate_query(ctx)
+        query = self.sanitize_query(ctx)
+        data = self._body_data(ctx)
+        if self.ctype.is_single:
+            entity = self.service.create_or_update({**query, "data": data})
+        else:
+            entity = self.service.update(ctx.params["id"], {**query, "data": data})
+        if entity is None:
+            raise NotFoundError()
+        return self._respond(ctx, self.transform_response(self.sanitize_output(entity, ctx), {}))
+
+    def delete(self, ctx: Any) -> Any:
+        self.validate_query(ctx)
+        query = self.sanitize_query(ctx)
+        if self.ctype.is_single:
+            self.service.delete(query)
+        else:
+            self.service.delete(ctx.params["id"], query)
+        ctx.status = 204  # also when it was already gone, as Strapi answers
+        return None
+
+    # -- plumbing -----------------------------------------------------------------
+
+    def _body_data(self, ctx: Any) -> dict[str, Any]:
+        try:
+            body = ctx.request_body
+        except UnsupportedMediaTypeError:
+            # Strapi answers a body of a type it cannot read as a missing payload.
+            raise ValidationError('Missing "data" payload in the request body', {}) from None
+        data = body.get("data") if isinstance(body, Mapping) else None
+        self.validate_input(data, ctx)
+        return self.sanitize_input(data, ctx)
+
+    def _respond(self, ctx: Any, response: dict[str, Any]) -> Any:
+        """The response body, in Strapi 4's shape when the client asks for it."""
+        wanted = ctx.environ.get("HTTP_STRAPI_RESPONSE_FORMAT")
+        if wanted and wanted.strip().lower() == "v4" and isinstance(response, dict):
+            response = {**response, "data": sanitize.to_v4(self.app.content_types, self.ctype, response["data"])}
+        return response
+
+
+def core_controller(uid: str) -> type[CoreController]:
+    """A controller class with Strapi's core actions for ``uid`` (subclass it to extend them)."""
+    return type(f"CoreController[{uid}]", (CoreController,), {"uid": uid})

@@ -1,0 +1,88 @@
+"""gunicorn serving the contract project (and its draft-and-publish variant), seeded as Strapi was."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, Server
+
+from .recording import DocumentIds, Request, Response, send
+
+PROJECT = FIXTURES / "contract-project"
+ARTICLE_SCHEMA = Path("src/api/article/content-types/article/schema.json")
+
+
+def start(project: Path, database: Path) -> Server:
+    return Server(f'minikoa.wsgi:create_app("{project}")', workers=1,
+                  env={"DATABASE_FILENAME": str(database)})
+
+
+def post(port: int, path: str, payload: dict) -> Response:
+    return send(port, Request("POST", path, [("Content-Type", "application/json")], json.dumps(payload).encode()))
+
+
+def seed(port: int) -> tuple[list[str], list[str]]:
+    """What ``project/scripts/seed.py`` of the recording creates, in its order: our documentIds
+    of categories 1..3 and articles 1..20."""
+    categories = []
+    for name in ["Tech", "Science", "Sports"]:
+        response = post(port, "/api/categories", {"data": {"name": name}})
+        assert response.status == 201, response
+        categories.append(response.json()["data"]["documentId"])
+    articles = []
+    for i in range(1, 21):
+        article = {
+            "title": f"Article {i}",
+            "body": None if i % 5 == 0 else f"Body of article {i}. Hello world.",
+            "views": i - 1,
+            "published": i % 2 == 0,
+            "secret": f"s{i}",
+            "category": categories[i % 3],
+        }
+        response = post(port, "/api/articles", {"data": article})
+        assert response.status == 201, response
+        articles.append(response.json()["data"]["documentId"])
+    return categories, articles
+
+
+class Served:
+    """A running server, the recording's documentIds mapped to its own, and what seeding created."""
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.port = server.port
+        self.ids = DocumentIds()
+        self.seed: tuple[list[str], list[str]] = ([], [])   # our documentIds: categories, articles
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The contract project on a fresh database, seeded as the recording's (3 categories, 20 articles)."""
+    server = start(PROJECT, tmp_path_factory.mktemp("contract") / "data.db")
+    try:
+        served = Served(server)
+        served.seed = seed(server.port)
+        yield served
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def draft_and_publish(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The same project with ``draftAndPublish: true`` on article, on a fresh, empty database."""
+    root = tmp_path_factory.mktemp("contract-dp")
+    project = root / "project"
+    shutil.copytree(PROJECT, project, ignore=shutil.ignore_patterns(".tmp", "__pycache__"))
+    schema = json.loads((project / ARTICLE_SCHEMA).read_text())
+    schema["options"]["draftAndPublish"] = True
+    (project / ARTICLE_SCHEMA).write_text(json.dumps(schema, indent=2) + "\n")
+    server = start(project, root / "dp.db")
+    try:
+        yield Served(server)
+    finally:
+        server.stop()

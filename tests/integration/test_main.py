@@ -1,0 +1,30 @@
+"""python -m minikoa: the route table, and errors reported without a traceback."""
+
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def run(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "minikoa", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60, env=env)
+
+
+def test_routes_lists_the_blog(tmp_path):
+    import os
+
+    result = run("routes", "examples/blog", env={**os.environ, "DATABASE_FILENAME": str(tmp_path / "b.db")})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["METHOD", "PATH", "HANDLER", "POLICIES", "/", "MIDDLEWARES"]
+    assert any(line.split()[:3] == ["PUT", "/api/articles/:id", "api::article.article.update"]
+               and "global::is-authenticated, is-owner" in line for line in lines)
+    assert "global middlewares: minikoa::errors, minikoa::security" in result.stdout
+
+
+def test_a_broken_project_is_a_one_line_error(project):
+    root = project({"src/api/a/routes/a.py": "routes = [{'method': 'GET', 'path': '/a', 'handler': 'a.nope'}]"})
+    result = run("routes", str(root))
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ") and "a.nope" in result.stderr and "Traceback" not in result.stderr
