@@ -25,8 +25,9 @@ from werkzeug.wsgi import ClosingIterator
 
 from .content.documents import DocumentService
 from .content.events import Events
-from .content.layer import ModelLayer, database_path
+from .content.layer import ModelLayer
 from .content.schema import Schemas
+from .db import connect
 from .errors import HttpError, MethodNotAllowedError, error_body, to_http_error
 from .http.body import DEFAULT_LIMITS, BodyLimits
 from .http.context import Context
@@ -165,7 +166,8 @@ class App:
     def db(self) -> ModelLayer:
         """The model layer: database, lifecycles (``app.db.lifecycles.subscribe``), queries."""
         if self._db is None:
-            self._db = ModelLayer(self.content_types, self.events, database_path(self.config, self.root), self.config)
+            connection = self.config.get("database.connection") or {}
+            self._db = ModelLayer(self.content_types, self.events, lambda: connect(connection, self.root), self.config)
         return self._db
 
     @property

@@ -16,12 +16,12 @@ import datetime
 import json
 import re
 import secrets
-import sqlite3
 import string
 import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ..db import UniqueViolation
 from ..errors import ValidationError
 from .lifecycles import Event
 from .passwords import hash_password, is_hash
@@ -64,7 +64,9 @@ class DocumentService:
         self.uid = uid
         self.ctype: ContentType = layer.schemas[uid]
         self.db = layer.db
-        self.q = self.db.dialect.quote
+        self.d = self.db.dialect
+        self.q = self.d.quote
+        self.p = self.d.param
         self.table = self.q(self.ctype.table)
         self.dp = self.ctype.draft_and_publish
         self._private = frozenset(attr.name for attr in self.ctype if attr.private)
@@ -212,7 +214,7 @@ class DocumentService:
             if not entries:
                 return None
             event = self._before("delete", {"documentId": document_id})
-            self.db.execute(f"DELETE FROM {self.table} WHERE document_id = ?", [document_id])
+            self.db.execute(f"DELETE FROM {self.table} WHERE document_id = {self.p}", [document_id])
             self.layer.relations.forget_target(self.ctype, document_id)
             result = {"documentId": document_id, "entries": entries}
             self._after(event, result)
@@ -237,7 +239,7 @@ class DocumentService:
             entries = self._entries(document_id, status="published")
             if not entries:
                 return None
-            self.db.execute(f"DELETE FROM {self.table} WHERE document_id = ? AND published_at IS NOT NULL",
+            self.db.execute(f"DELETE FROM {self.table} WHERE document_id = {self.p} AND published_at IS NOT NULL",
                             [document_id])
             self._emit(["entry.unpublish"], entries[0])
         return {"documentId": document_id, "entries": entries}
@@ -249,7 +251,7 @@ class DocumentService:
             published = self._row_id(document_id, draft=False)
             if published is None:
                 return None
-            self.db.execute(f"DELETE FROM {self.table} WHERE document_id = ? AND published_at IS NULL",
+            self.db.execute(f"DELETE FROM {self.table} WHERE document_id = {self.p} AND published_at IS NULL",
                             [document_id])
             new = self._copy_row(published, published_at=None)
             self.layer.relations.copy_links(self.ctype, published, new)
@@ -320,7 +322,7 @@ class DocumentService:
 
     def _row_id(self, document_id: str, draft: bool) -> int | None:
         status = "published_at IS NULL" if draft and self.dp else "published_at IS NOT NULL" if self.dp else "1"
-        return self.db.scalar(f"SELECT id FROM {self.table} WHERE document_id = ? AND {status} "
+        return self.db.scalar(f"SELECT id FROM {self.table} WHERE document_id = {self.p} AND {status} "
                               "ORDER BY id DESC LIMIT 1", [document_id])
 
     def _columns(self, values: Mapping[str, Any], previous: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -375,9 +377,10 @@ class DocumentService:
         return _ids_first(result)
 
     def _allocate(self, name: str, count: int) -> int:
-        self.db.execute(f'INSERT OR IGNORE INTO "{SEQUENCES}" (name, value) VALUES (?, 0)', [name])
-        self.db.execute(f'UPDATE "{SEQUENCES}" SET value = value + ? WHERE name = ?', [count, name])
-        return self.db.scalar(f'SELECT value FROM "{SEQUENCES}" WHERE name = ?', [name]) - count + 1
+        self.db.execute(self.d.insert_or_ignore(SEQUENCES, ("name", "value")), [name, 0])
+        value = self.db.scalar(f"UPDATE {self.q(SEQUENCES)} SET value = value + {self.p} WHERE name = {self.p} "
+                               "RETURNING value", [count, name])
+        return value - count + 1
 
     def _with_uids(self, data: Mapping[str, Any]) -> Mapping[str, Any]:
         """``data`` with a unique slug of its target field for each required uid left empty."""
@@ -390,7 +393,7 @@ class DocumentService:
             source = data.get(attr.get("targetField") or "") or self.ctype.singular_name
             base = _slugify(str(source))
             candidate, n = base, 1
-            while self.db.scalar(f"SELECT 1 FROM {self.table} WHERE {self.q(attr.column)} = ? LIMIT 1",
+            while self.db.scalar(f"SELECT 1 FROM {self.table} WHERE {self.q(attr.column)} = {self.p} LIMIT 1",
                                  [candidate]):
                 n += 1
                 candidate = f"{base}-{n}"
@@ -402,33 +405,31 @@ class DocumentService:
         now = now_iso()
         columns = {"document_id": document_id, **self._columns(values, None), "created_at": now,
                    "updated_at": now, "published_at": now if published else None}
-        names = ", ".join(self.q(c) for c in columns)
-        marks = ", ".join("?" * len(columns))
-        cursor = self._write(f"INSERT INTO {self.table} ({names}) VALUES ({marks})", list(columns.values()))
-        return cursor.lastrowid
+        try:
+            return self.db.insert(self.d.insert(self.ctype.table, list(columns)), list(columns.values()))
+        except UniqueViolation as exc:
+            raise self._unique(exc) from None
 
     def _update_row(self, row_id: int, values: dict[str, Any]) -> None:
         previous = None
         json_columns = [a.column for a in self.ctype if a.type in ("component", "dynamiczone") and a.name in values]
         if json_columns:
             row = self.db.query(f"SELECT {', '.join(self.q(c) for c in json_columns)} FROM {self.table} "
-                                "WHERE id = ?", [row_id])
+                                f"WHERE id = {self.p}", [row_id])
             previous = dict(zip(json_columns, row[0])) if row else None
         columns = {**self._columns(values, previous), "updated_at": now_iso()}
-        assignments = ", ".join(f"{self.q(c)} = ?" for c in columns)
-        self._write(f"UPDATE {self.table} SET {assignments} WHERE id = ?", [*columns.values(), row_id])
+        assignments = ", ".join(f"{self.q(c)} = {self.p}" for c in columns)
+        self._write(f"UPDATE {self.table} SET {assignments} WHERE id = {self.p}", [*columns.values(), row_id])
 
-    def _write(self, sql: str, params: list[Any]) -> sqlite3.Cursor:
+    def _write(self, sql: str, params: list[Any]) -> None:
         try:
-            return self.db.execute(sql, params)
-        except sqlite3.IntegrityError as exc:
-            raise self._integrity(exc) from None
+            self.db.execute(sql, params)
+        except UniqueViolation as exc:
+            raise self._unique(exc) from None
 
-    def _integrity(self, exc: sqlite3.IntegrityError) -> ValidationError:
-        message = str(exc)
-        match = re.search(r"UNIQUE constraint failed: \w+\.(\w+)", message)
-        column = match.group(1) if match else None
-        attr = next((a for a in self.ctype if a.column == column), None)
+    def _unique(self, exc: UniqueViolation) -> ValidationError:
+        """Strapi's answer to a duplicate value of a unique attribute."""
+        attr = next((a for a in self.ctype if a.column is not None and a.column in exc.columns), None)
         if attr is not None:
             error = {"path": [attr.name], "message": "This attribute must be unique", "name": "ValidationError"}
             return ValidationError("This attribute must be unique", {"errors": [error]})
@@ -448,14 +449,14 @@ class DocumentService:
     def _copy_row(self, row_id: int, published_at: str | None) -> int:
         columns = ["document_id", *(a.column for a in self.ctype if a.column), "created_at", "updated_at"]
         names = ", ".join(self.q(c) for c in columns)
-        cursor = self.db.execute(f"INSERT INTO {self.table} ({names}, published_at) "
-                                 f"SELECT {names}, ? FROM {self.table} WHERE id = ?", [published_at, row_id])
-        return cursor.lastrowid
+        return self.db.insert(f"INSERT INTO {self.table} ({names}, published_at) "
+                              f"SELECT {names}, {self.p} FROM {self.table} WHERE id = {self.p}",
+                              [published_at, row_id])
 
     def _publish_rows(self, document_id: str) -> None:
         self._check_publishable(document_id)
         draft = self._row_id(document_id, draft=True)
-        self.db.execute(f"DELETE FROM {self.table} WHERE document_id = ? AND published_at IS NOT NULL",
+        self.db.execute(f"DELETE FROM {self.table} WHERE document_id = {self.p} AND published_at IS NOT NULL",
                         [document_id])
         new = self._copy_row(draft, published_at=now_iso())
         self.layer.relations.copy_links(self.ctype, draft, new)

@@ -25,7 +25,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from ..db.database import Database
+from ..db import Database
 from ..errors import PaginationError, ValidationError
 from .filters import Checker, Compiler, Scope, check_filters, check_sort, parse_sort, status_sql
 from .populate import Plan, Populator, Spec, component_fields, parse_fields, parse_populate
@@ -35,8 +35,6 @@ __all__ = ["QueryEngine", "check_params"]
 
 _PAGE_KEYS = ("page", "pageSize")
 _OFFSET_KEYS = ("start", "limit")
-#: LIMIT for "no limit" with an OFFSET (portable, unlike SQLite's LIMIT -1).
-_NO_LIMIT = 2**63 - 1
 _PLAN_CACHE_SIZE = 512
 
 
@@ -239,7 +237,7 @@ class QueryEngine:
             parsed = compiled.parsed
             model = parsed.model
             plan = self.plan(model, parsed.fields, tuple(parsed.populate), public)
-            q, mark = self.dialect.quote, self.dialect.placeholder
+            q, mark = self.dialect.quote, self.dialect.param
             column = f"{compiled.alias}.document_id = {mark}"
             where = f"{compiled.where} AND {column}" if compiled.where else f" WHERE {column}"
             # One row per document and status: no ORDER BY (it would make SQLite sort).
@@ -344,8 +342,9 @@ class QueryEngine:
                f"{compiled.where} ORDER BY {compiled.order}")
         params = compiled.params
         if limit is not None or offset:
-            sql += f" LIMIT {self.dialect.placeholder} OFFSET {self.dialect.placeholder}"
-            params = [*params, _NO_LIMIT if limit is None else limit, offset]
+            window, more = self.dialect.limit_offset(limit, offset)
+            sql += window
+            params = [*params, *more]
         entries = plan.decode_rows(self.db.query(sql, params))
         if parsed.populate:
             Populator(self, compiled.status, compiled.public).populate(model, entries, parsed.populate)

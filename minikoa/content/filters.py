@@ -447,14 +447,14 @@ class Compiler:
         if op in ("$in", "$notIn"):
             values = [None if v is None else cast(kind, v) for v in (items if items is not None else [value])]
             if not values:  # nothing is in an empty list; everything is outside it
-                return "1" if op == "$notIn" else "0"
+                return self.d.true if op == "$notIn" else self.d.false
             params.extend(values)
             return f"{expr} {'NOT IN' if op == '$notIn' else 'IN'} ({self.d.params(len(values))})"
         if op == "$between":
             if items is None or len(items) != 2:
                 raise BadValue
             params.extend(cast(kind, v) for v in items)
-            return f"{expr} BETWEEN {self.d.placeholder} AND {self.d.placeholder}"
+            return f"{expr} BETWEEN {self.d.param} AND {self.d.param}"
         if value is None and op in ("$eq", "$eqi", "$ne", "$nei"):
             return f"{expr} IS NULL" if op in ("$eq", "$eqi") else f"{expr} IS NOT NULL"
         if op in _TEXT_OPERATORS:
@@ -465,7 +465,7 @@ class Compiler:
         if value is None:
             raise BadValue
         params.append(cast(kind, value))
-        return f"{expr} {_COMPARISONS[op]} {self.d.placeholder}"
+        return f"{expr} {_COMPARISONS[op]} {self.d.param}"
 
     # -- ORDER BY --
 

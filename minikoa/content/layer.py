@@ -11,11 +11,10 @@ project uses an in-memory database.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-from ..db.database import Database
+from ..db import Database
 from .documents import DocumentService
 from .events import Events
 from .lifecycles import Lifecycles
@@ -23,27 +22,18 @@ from .relations import RelationWriter
 from .schema import Schemas
 from .tables import sync
 
-__all__ = ["ModelLayer", "database_path"]
-
-
-def database_path(config: Any, root: Path | None) -> str:
-    """Where the SQLite file lives: ``DATABASE_FILENAME``, the config, or ``.tmp/data.db``."""
-    filename = os.environ.get("DATABASE_FILENAME") or config.get("database.connection.connection.filename")
-    if filename is None:
-        return ":memory:" if root is None else str(root / ".tmp" / "data.db")
-    if filename == ":memory:":
-        return filename
-    path = Path(filename)
-    return str(path if path.is_absolute() or root is None else root / path)
+__all__ = ["ModelLayer"]
 
 
 class ModelLayer:
     """Database, schemas, query engine, lifecycles and document services of one app."""
 
-    def __init__(self, schemas: Schemas, events: Events, path: str, config: Any = None) -> None:
+    def __init__(self, schemas: Schemas, events: Events, connect: Callable[[], Database],
+                 config: Any = None) -> None:
         self.schemas = schemas
         self.events = events
-        self.path = path
+        #: opens the database (``minikoa.db.connect`` with the app's config), on first use
+        self._connect = connect
         self.config = config if config is not None else {}
         self._webhooks: Any = None
         self.lifecycles = Lifecycles()
@@ -56,7 +46,7 @@ class ModelLayer:
     @property
     def db(self) -> Database:
         if self._db is None:
-            self._db = Database(self.path)
+            self._db = self._connect()
         return self._db
 
     @property

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..db.database import Database
+from ..db import Database
 from ..errors import ValidationError
 from .schema import Attribute, ContentType, Schemas
 
@@ -51,7 +51,9 @@ class RelationWriter:
     def __init__(self, db: Database, schemas: Schemas) -> None:
         self.db = db
         self.schemas = schemas
-        self.q = db.dialect.quote
+        self.d = db.dialect
+        self.q = self.d.quote
+        self.p = self.d.param
 
     # -- resolving targets ------------------------------------------------
 
@@ -65,10 +67,11 @@ class RelationWriter:
         by_id: dict[int, str] = {}
         known: set[str] = set()
         for chunk in _chunks(ids, self.db.dialect.max_params):
-            by_id.update(self.db.query(f"SELECT id, document_id FROM {table} WHERE id IN ({_marks(chunk)})", chunk))
+            by_id.update(self.db.query(
+                f"SELECT id, document_id FROM {table} WHERE id IN ({self.d.params(len(chunk))})", chunk))
         for chunk in _chunks(docs, self.db.dialect.max_params):
             known.update(r[0] for r in self.db.query(
-                f"SELECT DISTINCT document_id FROM {table} WHERE document_id IN ({_marks(chunk)})", chunk))
+                f"SELECT DISTINCT document_id FROM {table} WHERE document_id IN ({self.d.params(len(chunk))})", chunk))
         out = []
         for ref in refs:
             found = by_id.get(ref) if isinstance(ref, int) and not isinstance(ref, bool) else (
@@ -129,17 +132,17 @@ class RelationWriter:
         link = self.q(attr.link.table)
         target = self.schemas.types[attr.target]
         current = [r[0] for r in self.db.query(
-            f"SELECT target_document_id FROM {link} WHERE source_id = ? ORDER BY ord, id", [row_id])]
+            f"SELECT target_document_id FROM {link} WHERE source_id = {self.p} ORDER BY ord, id", [row_id])]
         new = self.plan(attr, current, value, target)
         if new != current:
-            self.db.execute(f"DELETE FROM {link} WHERE source_id = ?", [row_id])
-            self._insert(link, row_id, new)
+            self.db.execute(f"DELETE FROM {link} WHERE source_id = {self.p}", [row_id])
+            self._insert(attr.link.table, row_id, new)
         if new and attr.relation in _EXCLUSIVE_TARGET:
             # The target's other side holds one source: unlink it from other documents.
             self.db.execute(
-                f"DELETE FROM {link} WHERE target_document_id IN ({_marks(new)}) AND source_id IN "
-                f"(SELECT id FROM {self.q(ctype.table)} WHERE document_id != ? AND "
-                f"(published_at IS NULL) = ?)", [*new, document_id, draft])
+                f"DELETE FROM {link} WHERE target_document_id IN ({self.d.params(len(new))}) AND source_id IN "
+                f"(SELECT id FROM {self.q(ctype.table)} WHERE document_id != {self.p} AND "
+                f"(published_at IS NULL) = {self.p})", [*new, document_id, draft])
 
     def write_inverse(self, ctype: ContentType, attr: Attribute, document_id: str, value: Any) -> None:
         """Apply ``value`` from the ``mappedBy`` side: link the owners' rows to this document.
@@ -153,30 +156,31 @@ class RelationWriter:
         owners = self.q(owner_type.table)
         current = [r[0] for r in self.db.query(
             f"SELECT o.document_id FROM {link} l JOIN {owners} o ON o.id = l.source_id "
-            f"WHERE l.target_document_id = ? GROUP BY o.document_id ORDER BY MIN(l.id)", [document_id])]
+            f"WHERE l.target_document_id = {self.p} GROUP BY o.document_id ORDER BY MIN(l.id)", [document_id])]
         new = self.plan(attr, current, value, owner_type)
         removed = [d for d in current if d not in new]
         added = [d for d in new if d not in current]
         if removed:
             self.db.execute(
-                f"DELETE FROM {link} WHERE target_document_id = ? AND source_id IN "
-                f"(SELECT id FROM {owners} WHERE document_id IN ({_marks(removed)}))", [document_id, *removed])
+                f"DELETE FROM {link} WHERE target_document_id = {self.p} AND source_id IN "
+                f"(SELECT id FROM {owners} WHERE document_id IN ({self.d.params(len(removed))}))",
+                [document_id, *removed])
         if added:
             rows = [r[0] for r in self.db.query(
-                f"SELECT id FROM {owners} WHERE document_id IN ({_marks(added)})", added)]
+                f"SELECT id FROM {owners} WHERE document_id IN ({self.d.params(len(added))})", added)]
             for row in rows:
                 if not owner_attr.many:
-                    self.db.execute(f"DELETE FROM {link} WHERE source_id = ?", [row])
-                after = self.db.scalar(f"SELECT COALESCE(MAX(ord), 0) FROM {link} WHERE source_id = ?", [row])
-                self.db.execute(f"INSERT OR IGNORE INTO {link} (source_id, target_document_id, ord) VALUES (?, ?, ?)",
+                    self.db.execute(f"DELETE FROM {link} WHERE source_id = {self.p}", [row])
+                after = self.db.scalar(f"SELECT COALESCE(MAX(ord), 0) FROM {link} WHERE source_id = {self.p}", [row])
+                self.db.execute(self.d.insert_or_ignore(attr.link.table, ("source_id", "target_document_id", "ord")),
                                 [row, document_id, after + 1])
         if new and not attr.many:
             # This side holds one owner: unlink this owner from anything else it pointed at
             # only if the owner side is also exclusive (oneToOne).
             if owner_attr.relation == "oneToOne":
                 self.db.execute(
-                    f"DELETE FROM {link} WHERE target_document_id != ? AND source_id IN "
-                    f"(SELECT id FROM {owners} WHERE document_id IN ({_marks(new)}))", [document_id, *new])
+                    f"DELETE FROM {link} WHERE target_document_id != {self.p} AND source_id IN "
+                    f"(SELECT id FROM {owners} WHERE document_id IN ({self.d.params(len(new))}))", [document_id, *new])
 
     def copy_links(self, ctype: ContentType, from_row: int, to_row: int) -> None:
         """Give row ``to_row`` the same owned links as ``from_row`` (publishing, discarding)."""
@@ -184,7 +188,7 @@ class RelationWriter:
             if attr.link is not None and attr.owner:
                 link = self.q(attr.link.table)
                 self.db.execute(f"INSERT INTO {link} (source_id, target_document_id, ord) "
-                                f"SELECT ?, target_document_id, ord FROM {link} WHERE source_id = ?",
+                                f"SELECT {self.p}, target_document_id, ord FROM {link} WHERE source_id = {self.p}",
                                 [to_row, from_row])
 
     def forget_target(self, ctype: ContentType, document_id: str) -> None:
@@ -192,13 +196,13 @@ class RelationWriter:
         for model in self.schemas.types.values():
             for attr in model:
                 if attr.link is not None and attr.owner and attr.link.target == ctype.uid:
-                    self.db.execute(f"DELETE FROM {self.q(attr.link.table)} WHERE target_document_id = ?",
+                    self.db.execute(f"DELETE FROM {self.q(attr.link.table)} WHERE target_document_id = {self.p}",
                                     [document_id])
 
-    def _insert(self, link: str, row_id: int, targets: list[str]) -> None:
+    def _insert(self, table: str, row_id: int, targets: list[str]) -> None:
+        sql = self.d.insert(table, ("source_id", "target_document_id", "ord"))
         for order, doc in enumerate(targets, start=1):
-            self.db.execute(f"INSERT INTO {link} (source_id, target_document_id, ord) VALUES (?, ?, ?)",
-                            [row_id, doc, order])
+            self.db.execute(sql, [row_id, doc, order])
 
 
 def _position(current: list[str], position: dict[str, Any] | None) -> int:
@@ -220,9 +224,6 @@ def _position(current: list[str], position: dict[str, Any] | None) -> int:
 def _dedupe(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
-
-def _marks(items: Sequence[Any]) -> str:
-    return ", ".join("?" * len(items))
 
 
 def _chunks(items: list[Any], size: int) -> list[list[Any]]:

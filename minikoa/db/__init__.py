@@ -1,10 +1,62 @@
-"""The database: connections, transactions and the SQL dialect.
+"""The database: connections, transactions, the SQL dialect seam and schema sync.
 
-Only this package talks to a database driver; every piece of SQL text that
-differs between databases is a method of the dialect.
+Only this package talks to a database driver. ``interfaces.Database`` is
+what the layers above use; ``dialect.Dialect`` writes every piece of SQL
+that differs between databases; ``schema`` makes tables match their specs;
+``errors`` says what a database refused in driver-neutral terms. One
+subpackage per backend: ``sqlite`` (the default). ``connect`` opens the
+database ``config/database.py`` describes.
 """
 
-from .database import Database
-from .dialect import SQLiteDialect
+from __future__ import annotations
 
-__all__ = ["Database", "SQLiteDialect"]
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .dialect import Dialect
+from .errors import DatabaseError, IntegrityError, SchemaChangeError, UniqueViolation
+from .interfaces import Cursor, Database, SchemaEditor
+from .schema import Column, ForeignKey, Index, Table, sync
+from .sqlite import SQLiteDatabase, SQLiteDialect
+from .types import ColumnType
+
+__all__ = [
+    "Database", "Cursor", "SchemaEditor", "Dialect", "ColumnType", "connect", "database_path",
+    "Column", "Index", "ForeignKey", "Table", "sync",
+    "DatabaseError", "IntegrityError", "UniqueViolation", "SchemaChangeError",
+    "SQLiteDatabase", "SQLiteDialect", "CLIENTS",
+]
+
+#: Strapi's client names that select each backend.
+CLIENTS = {"sqlite": "sqlite", "better-sqlite3": "sqlite"}
+
+
+def database_path(connection: Mapping[str, Any], root: Path | None) -> str:
+    """Where the SQLite file lives: ``DATABASE_FILENAME``, ``connection.filename``, or ``.tmp/data.db``.
+
+    ``connection`` is ``config/database.py``'s ``connection`` (Strapi's shape:
+    ``{"client": ..., "connection": {"filename": ...}}``). A relative filename
+    is relative to ``root``, the project folder (the working directory when None).
+    """
+    options = connection.get("connection")
+    filename = os.environ.get("DATABASE_FILENAME") or (
+        options.get("filename") if isinstance(options, Mapping) else None)
+    if filename is None:
+        return ":memory:" if root is None else str(root / ".tmp" / "data.db")
+    if filename == ":memory:":
+        return filename
+    path = Path(filename)
+    return str(path if path.is_absolute() or root is None else root / path)
+
+
+def connect(connection: Mapping[str, Any], root: Path | None) -> Database:
+    """The database ``config/database.py``'s ``connection`` describes (``DATABASE_CLIENT`` overrides
+    its client). An unknown client is a ValueError naming it and the known ones."""
+    client = os.environ.get("DATABASE_CLIENT") or connection.get("client") or "sqlite"
+    backend = CLIENTS.get(client)
+    if backend is None:
+        raise ValueError(f"config/database.py: unknown database client {client!r} "
+                         f"(known: {', '.join(sorted(CLIENTS))})")
+    return SQLiteDatabase(database_path(connection, root))

@@ -1,24 +1,48 @@
-"""The SQL dialect seam: every piece of SQL text that differs between databases.
+"""The SQL dialect seam: every piece of SQL text that differs between databases is a method.
 
-The query engine and the document service build SQL only through these
-methods, so a PostgreSQL dialect (``%s`` placeholders, ``jsonb`` operators,
-``ILIKE``, ``RETURNING``) can be added beside this one without touching
-them. Identifiers only ever come from schemas, never from requests; they are
-quoted anyway.
+The model layer and webhooks write SQL only through a ``Dialect``: the
+placeholder, identifier quoting, text matching, JSON access, upserts,
+DDL and column types. ``Dialect`` holds the portable (SQL standard) forms;
+a database's dialect overrides what it does differently, as Django's
+``operations`` modules do. Identifiers only ever come from schemas, never
+from requests; they are quoted anyway.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-__all__ = ["SQLiteDialect"]
+from .types import ColumnType
+
+if TYPE_CHECKING:
+    from .schema import Column, ForeignKey
+
+__all__ = ["Dialect", "TextMatch"]
+
+#: A text match: ``contains``, ``starts``, ``ends`` or ``equals``.
+TextMatch = str
 
 
-class SQLiteDialect:
-    name = "sqlite"
-    placeholder = "?"
-    #: SQLite's default limit on bound parameters is 32766 (since 3.32); stay well under.
+class Dialect:
+    """Portable SQL; subclasses override what their database spells differently."""
+
+    name = "sql"
+    #: The bound-parameter marker.
+    param = "%s"
+    #: The most parameters one statement may bind; IN lists are split past it.
     max_params = 900
+    true = "TRUE"
+    false = "FALSE"
+    #: neutral column type -> the SQL type that stores it
+    column_types: dict[ColumnType, str] = {
+        ColumnType.TEXT: "text", ColumnType.INTEGER: "integer", ColumnType.BIGINT: "bigint",
+        ColumnType.FLOAT: "double precision", ColumnType.DECIMAL: "numeric", ColumnType.BOOLEAN: "boolean",
+        ColumnType.JSON: "text", ColumnType.DATE: "date", ColumnType.TIME: "time",
+        ColumnType.DATETIME: "timestamp",
+    }
+
+    # -- names and parameters ---------------------------------------------
 
     def quote(self, identifier: str) -> str:
         return '"' + identifier.replace('"', '""') + '"'
@@ -27,54 +51,94 @@ class SQLiteDialect:
         return f"{alias}.{self.quote(column)}"
 
     def params(self, count: int) -> str:
-        return ", ".join("?" * count)
+        """``count`` comma-separated parameter markers."""
+        return ", ".join([self.param] * count)
 
-    # -- operators --------------------------------------------------------
+    # -- statements ---------------------------------------------------------
+
+    def insert(self, table: str, columns: Sequence[str]) -> str:
+        """An INSERT of one row; run it with ``Database.insert`` to get the new ``id``."""
+        names = ", ".join(self.quote(c) for c in columns)
+        return f"INSERT INTO {self.quote(table)} ({names}) VALUES ({self.params(len(columns))})"
+
+    def insert_or_ignore(self, table: str, columns: Sequence[str]) -> str:
+        """An INSERT of one row that does nothing when it would break a unique constraint."""
+        return self.insert(table, columns) + " ON CONFLICT DO NOTHING"
+
+    def limit_offset(self, limit: int | None, offset: int) -> tuple[str, list[int]]:
+        """`` LIMIT ... OFFSET ...`` and its parameters; ``limit`` None means no limit."""
+        if limit is None:
+            return f" OFFSET {self.param}", [offset]
+        return f" LIMIT {self.param} OFFSET {self.param}", [limit, offset]
+
+    # -- operators ------------------------------------------------------------
 
     @staticmethod
-    def glob_escape(value: str) -> str:
-        """``value`` with GLOB's wildcards made literal."""
-        return value.replace("[", "[[]").replace("*", "[*]").replace("?", "[?]")
+    def like_escape(value: str) -> str:
+        """``value`` with LIKE's wildcards (and the escape character) made literal."""
+        return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
-    def match_text(self, expr: str, mode: str, insensitive: bool, value: str) -> tuple[str, list[str]]:
-        """SQL and parameters for a text match: ``mode`` is contains, starts, ends or equals.
-
-        GLOB is case-sensitive and its wildcards escape cleanly, so it serves
-        all four; the case-insensitive forms lower() both sides (ASCII, as
-        Strapi's SQLite queries do).
-        """
+    def match_text(self, expr: str, mode: TextMatch, insensitive: bool, value: str) -> tuple[str, list[str]]:
+        """SQL and parameters for a text match of ``expr`` against ``value`` (``mode``: contains,
+        starts, ends or equals; ``insensitive``: ignoring case)."""
+        p = self.param
         if mode == "equals":
-            return (f"lower({expr}) = lower(?)", [value]) if insensitive else (f"{expr} = ?", [value])
-        pattern = self.glob_escape(value)
-        pattern = {"contains": f"*{pattern}*", "starts": f"{pattern}*", "ends": f"*{pattern}"}[mode]
-        if insensitive:
-            return f"lower({expr}) GLOB lower(?)", [pattern]
-        return f"{expr} GLOB ?", [pattern]
+            return (f"lower({expr}) = lower({p})", [value]) if insensitive else (f"{expr} = {p}", [value])
+        pattern = self.like_escape(value)
+        pattern = {"contains": f"%{pattern}%", "starts": f"{pattern}%", "ends": f"%{pattern}"}[mode]
+        operator = "ILIKE" if insensitive else "LIKE"
+        return f"{expr} {operator} {p} ESCAPE '\\'", [pattern]
 
-    # -- JSON -------------------------------------------------------------
+    def text_contains(self, expr: str) -> str:
+        """A condition with one parameter: the text ``expr`` contains the parameter."""
+        return f"strpos({expr}, {self.param}) > 0"
 
-    def json_get(self, expr: str, key: str) -> str:
-        """The value at ``key`` of the JSON object in ``expr``."""
-        return f"json_extract({expr}, {self.json_path(key)})"
+    # -- JSON -----------------------------------------------------------------
 
-    @staticmethod
-    def json_path(key: str) -> str:
-        return "'$.\"" + key.replace("'", "''").replace('"', '\\"') + "\"'"
+    def json_get(self, expr: str, key: str, kind: ColumnType | None = None) -> str:
+        """The value at ``key`` of the JSON object in ``expr``, compared as ``kind`` (None: as JSON)."""
+        raise NotImplementedError
 
     def json_each(self, expr: str, alias: str) -> str:
-        """A table of the elements of the JSON array in ``expr`` (column ``value``)."""
-        return f"json_each({expr}) AS {alias}"
+        """A FROM item: one row per element of the JSON array in ``expr``; see ``json_element``."""
+        raise NotImplementedError
 
-    # -- DDL --------------------------------------------------------------
+    def json_element(self, alias: str, kind: ColumnType | None = None) -> str:
+        """The element of a ``json_each`` row, compared as ``kind``."""
+        raise NotImplementedError
 
-    def create_table(self, table: str, columns: Iterable[tuple[str, str]],
-                     foreign_keys: Sequence[tuple[str, str, str, str]] = ()) -> str:
-        """``CREATE TABLE`` with an ``id`` that is never reused (AUTOINCREMENT).
+    # -- DDL --------------------------------------------------------------------
 
-        ``foreign_keys``: ``(column, other table, other column, on delete)``.
-        """
-        parts = ['"id" INTEGER PRIMARY KEY AUTOINCREMENT']
-        parts += [f"{self.quote(name)} {sql_type}" for name, sql_type in columns]
-        parts += [f"FOREIGN KEY ({self.quote(col)}) REFERENCES {self.quote(other)}({self.quote(other_col)}) "
-                  f"ON DELETE {on_delete}" for col, other, other_col, on_delete in foreign_keys]
+    def column_type(self, kind: ColumnType) -> str:
+        return self.column_types[kind]
+
+    def same_type(self, declared: str, kind: ColumnType) -> bool:
+        """Whether a column declared ``declared`` already stores ``kind``."""
+        return declared.strip().lower() == self.column_type(kind).lower()
+
+    def id_column(self, autoincrement: bool) -> str:
+        return f"{self.quote('id')} bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"
+
+    def create_table(self, table: str, columns: Iterable[Column], foreign_keys: Sequence[ForeignKey] = (),
+                     autoincrement: bool = True) -> str:
+        """``CREATE TABLE`` with an integer ``id`` (never reused when ``autoincrement``)."""
+        parts = [self.id_column(autoincrement)]
+        parts += [f"{self.quote(c.name)} {self.column_type(c.type)}{'' if c.nullable else ' NOT NULL'}"
+                  for c in columns]
+        parts += [f"FOREIGN KEY ({self.quote(fk.column)}) REFERENCES {self.quote(fk.table)}({self.quote(fk.target)}) "
+                  f"ON DELETE {fk.on_delete}" for fk in foreign_keys]
         return f"CREATE TABLE {self.quote(table)} (\n  " + ",\n  ".join(parts) + "\n)"
+
+    def add_column(self, table: str, column: Column) -> str:
+        return f"ALTER TABLE {self.quote(table)} ADD COLUMN {self.quote(column.name)} {self.column_type(column.type)}"
+
+    def create_index(self, name: str, table: str, columns: Sequence[str], *, unique: bool = False,
+                     where: str | None = None, if_not_exists: bool = False) -> str:
+        head = "CREATE UNIQUE INDEX" if unique else "CREATE INDEX"
+        exists = " IF NOT EXISTS" if if_not_exists else ""
+        cols = ", ".join(self.quote(c) for c in columns)
+        tail = f" WHERE {where}" if where else ""
+        return f"{head}{exists} {self.quote(name)} ON {self.quote(table)} ({cols}){tail}"
+
+    def drop_index(self, name: str) -> str:
+        return f"DROP INDEX IF EXISTS {self.quote(name)}"

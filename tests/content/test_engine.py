@@ -17,7 +17,7 @@ import pytest
 from minikoa.content.engine import QueryEngine, check_params
 from minikoa.content.schema import Schemas
 from minikoa.content.tables import sync
-from minikoa.db.database import Database
+from minikoa.db import SQLiteDatabase as Database
 from minikoa.errors import PaginationError, ValidationError
 
 ARTICLE = "api::article.article"

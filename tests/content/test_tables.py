@@ -6,7 +6,7 @@ import pytest
 
 from minikoa.content.schema import SchemaError, Schemas
 from minikoa.content.tables import sync
-from minikoa.db.database import Database
+from minikoa.db import SQLiteDatabase as Database
 
 
 def thing(attributes, dp=False):
@@ -25,7 +25,7 @@ def build(db, attributes, dp=False, extra=None):
 
 
 def columns(db, table="things"):
-    return {c.name: c.type for c in db.utils[table].columns}
+    return dict(db.schema_editor().columns(table))
 
 
 @pytest.fixture

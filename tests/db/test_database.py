@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from minikoa.db.database import Database
+from minikoa.db import SQLiteDatabase as Database
 
 
 @pytest.fixture

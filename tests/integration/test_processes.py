@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from minikoa.db import Database
+from minikoa.db import SQLiteDatabase as Database
 from tests.webhooks.test_dispatcher import note, rows
 
 
@@ -25,7 +25,7 @@ def _writer(path: str, name: str, count: int) -> None:
 
 def test_forked_processes_writing_one_file_lose_nothing(tmp_path):
     # The parent keeps its connection open across the fork, as gunicorn --preload
-    # would: the children must neither use nor close it (see minikoa.db.database).
+    # would: the children must neither use nor close it (see minikoa.db.sqlite.database).
     path = str(tmp_path / "shared.db")
     parent = Database(path)
     parent.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")

@@ -1,4 +1,4 @@
-"""The database: one SQLite connection per thread, and nestable write transactions.
+"""SQLite: one connection per thread, nestable write transactions, driver errors translated.
 
 Every connection gets WAL (readers never block the writer), a busy timeout
 (a writer waits for another process's write instead of failing with
@@ -10,7 +10,9 @@ Callbacks given to ``on_commit`` run after the outermost transaction
 commits, and are dropped if it rolls back: the seam webhooks and entry
 events hang on.
 
-SQL text comes from ``minikoa.dialect``; this module only runs it.
+SQL text comes from the dialect (``minikoa.db.sqlite.dialect``); this module only runs it.
+Constraint failures become ``minikoa.db.errors.UniqueViolation`` or
+``IntegrityError``, told apart by sqlite3's extended error code.
 
 **Fork safety.** A process forked with a connection open (gunicorn
 ``--preload``, multiprocessing) must neither use nor close the inherited
@@ -32,13 +34,13 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
+from ..errors import DatabaseError, IntegrityError, UniqueViolation
 from .dialect import SQLiteDialect
+from .schema import SQLiteSchemaEditor
 
-__all__ = ["Database"]
+__all__ = ["SQLiteDatabase"]
 
-_databases: weakref.WeakSet[Database] = weakref.WeakSet()
+_databases: weakref.WeakSet[SQLiteDatabase] = weakref.WeakSet()
 #: Every open file connection, held here until ``Database.close()``: a
 #: connection left to the garbage collector could be closed at any moment,
 #: in a forked child too (and sqlite3 connections take no weak references).
@@ -67,8 +69,8 @@ class _State(threading.local):
         self.pending = []
 
 
-class Database:
-    """``Database(path)``; ``":memory:"`` gives one shared in-memory database."""
+class SQLiteDatabase:
+    """``SQLiteDatabase(path)``; ``":memory:"`` gives one shared in-memory database."""
 
     def __init__(self, path: str | Path = ":memory:", *, busy_timeout_ms: int = 10_000) -> None:
         self.path = str(path)
@@ -122,18 +124,28 @@ class Database:
             conn = self._state.conn = self._connect()
         return conn
 
-    @property
-    def utils(self) -> sqlite_utils.Database:
-        """sqlite-utils over this thread's connection (schema work: tables, columns, indexes)."""
-        return sqlite_utils.Database(self.conn)
+    def schema_editor(self) -> SQLiteSchemaEditor:
+        return SQLiteSchemaEditor(self)
 
     # -- statements -----------------------------------------------------
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
-        if self._shared is not None:
-            with self._memory_lock:
-                return self.conn.execute(sql, params)
-        return self.conn.execute(sql, params)
+        try:
+            if self._shared is not None:
+                with self._memory_lock:
+                    return self.conn.execute(sql, params)
+            return self.conn.execute(sql, params)
+        except sqlite3.IntegrityError as exc:
+            raise _integrity(exc) from exc
+        except sqlite3.Error as exc:
+            raise DatabaseError(str(exc)) from exc
+
+    def insert(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run a one-row INSERT and return the new row's id."""
+        cursor = self.execute(sql, params)
+        row_id = cursor.lastrowid
+        assert row_id is not None
+        return row_id
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row | tuple]:
         """All rows of a SELECT, as tuples."""
@@ -234,4 +246,19 @@ class Database:
             self._shared = None
 
     def __repr__(self) -> str:
-        return f"<Database {self.path}>"
+        return f"<SQLiteDatabase {self.path}>"
+
+
+_UNIQUE_CODES = frozenset({2067, 1555})  # SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY
+
+
+def _integrity(exc: sqlite3.IntegrityError) -> IntegrityError:
+    """The driver's constraint error as minikoa's: unique violations name their table and columns."""
+    if getattr(exc, "sqlite_errorcode", None) not in _UNIQUE_CODES:
+        return IntegrityError(str(exc))
+    # "UNIQUE constraint failed: table.a, table.b": the only place the columns are given.
+    message = str(exc)
+    _, _, names = message.partition(": ")
+    pairs = [name.strip().partition(".") for name in names.split(",") if "." in name]
+    table = pairs[0][0] if pairs else None
+    return UniqueViolation(message, table, tuple(column for _, _, column in pairs))
