@@ -23,8 +23,11 @@ from typing import Any
 
 from ..db import UniqueViolation
 from ..errors import ValidationError
+from .engine import Params
 from .lifecycles import Event
 from .passwords import hash_password, is_hash
+from .privacy import strip
+from .query import Query
 from .schema import Attribute, ContentType
 from .tables import SEQUENCES
 
@@ -69,30 +72,33 @@ class DocumentService:
         self.p = self.d.param
         self.table = self.q(self.ctype.table)
         self.dp = self.ctype.draft_and_publish
-        self._private = frozenset(attr.name for attr in self.ctype if attr.private)
 
     # -- reads --------------------------------------------------------------
 
     def find_many(self, *, filters: Any = None, sort: Any = None, fields: Any = None, populate: Any = None,
                   pagination: Any = None, status: str | None = None, start: Any = None,
-                  limit: Any = None) -> list[dict[str, Any]]:
-        """The documents matching ``filters`` (all of them unless paginated)."""
-        params = _params(filters=filters, sort=sort, fields=fields, populate=populate, pagination=pagination,
-                         start=start, limit=limit)
+                  limit: Any = None, query: Query | None = None) -> list[dict[str, Any]]:
+        """The documents matching ``filters`` (all of them unless paginated).
+
+        ``query``: the parameters already parsed (a ``Query`` of this type), instead of the keywords.
+        """
+        params = self._given(query, filters=filters, sort=sort, fields=fields, populate=populate,
+                             pagination=pagination, start=start, limit=limit)
         return self._read("find_many", params, status, lambda p, s: self.layer.engine.find(self.uid, p, status=s))
 
     def find_page(self, *, filters: Any = None, sort: Any = None, fields: Any = None, populate: Any = None,
                   pagination: Any = None, status: str | None = None, default_limit: int = 25,
-                  max_limit: int | None = 100, with_count: bool = True,
-                  public: bool = False) -> tuple[list[dict[str, Any]], dict]:
+                  max_limit: int | None = 100, with_count: bool = True, public: bool = False,
+                  query: Query | None = None) -> tuple[list[dict[str, Any]], dict]:
         """One page of documents and Strapi's ``meta`` (``{"pagination": {...}}``), as the REST list needs.
 
         Runs the ``find_many`` lifecycle hooks, with the entries as the result.
         """
-        params = _params(filters=filters, sort=sort, fields=fields, populate=populate, pagination=pagination)
+        params = self._given(query, filters=filters, sort=sort, fields=fields, populate=populate,
+                             pagination=pagination)
         meta: dict[str, Any] = {}
 
-        def run(p: dict[str, Any], s: str | None) -> list[dict[str, Any]]:
+        def run(p: Params, s: str | None) -> list[dict[str, Any]]:
             entries, page_meta = self.layer.engine.page(self.uid, p, status=s, default_limit=default_limit,
                                                          max_limit=max_limit, with_count=with_count,
                                                          public=public)
@@ -102,42 +108,68 @@ class DocumentService:
 
     def find_first(self, **params: Any) -> dict[str, Any] | None:
         """The first matching document, or None (for a single type: its one document)."""
-        params["pagination"] = {"start": 0, "limit": 1}
+        query = params.get("query")
+        if isinstance(query, Query):
+            params["query"] = query.window(0, 1)
+        else:
+            params["pagination"] = {"start": 0, "limit": 1}
         found = self.find_many(**params)
         return found[0] if found else None
 
     def find_one(self, document_id: str, *, fields: Any = None, populate: Any = None,
-                 status: str | None = None, public: bool = False) -> dict[str, Any] | None:
+                 status: str | None = None, public: bool = False,
+                 query: Query | None = None) -> dict[str, Any] | None:
         """The document ``document_id`` in the asked status, or None.
 
         ``public`` (here and in ``find_page``): private attributes are left out
         at every level, as the REST API needs; by default they are included.
+        A ``query`` given carries its own.
         """
-        params = _params(fields=fields, populate=populate)
+        params = self._given(query, fields=fields, populate=populate)
         engine = self.layer.engine
         if not self.layer.lifecycles.has(self.uid, "find_one"):  # the common case, kept short
-            return engine.find_document(self.uid, document_id, params or None, status=self._status(status),
+            return engine.find_document(self.uid, document_id, params, status=self._status(status),
                                         public=public)
 
-        def run(p: dict[str, Any], s: str | None) -> dict[str, Any] | None:
-            rest = {k: v for k, v in p.items() if k != "documentId"}
-            return engine.find_document(self.uid, p.get("documentId", document_id), rest or None, status=s,
-                                        public=public)
-        return self._read("find_one", {"documentId": document_id, **params}, status, run)
+        def run(p: Params, s: str | None) -> dict[str, Any] | None:
+            if isinstance(p, Query):
+                return engine.find_document(self.uid, document_id, p, status=s)
+            rest = {k: v for k, v in (p or {}).items() if k != "documentId"}
+            return engine.find_document(self.uid, (p or {}).get("documentId", document_id), rest or None,
+                                        status=s, public=public)
+        return self._read("find_one", params, status, run, {"documentId": document_id})
 
-    def count(self, *, filters: Any = None, status: str | None = None) -> int:
-        params = _params(filters=filters)
+    def count(self, *, filters: Any = None, status: str | None = None, query: Query | None = None) -> int:
+        params = self._given(query, filters=filters)
         return self._read("count", params, status, lambda p, s: self.layer.engine.count(self.uid, p, status=s))
 
-    def _read(self, action: str, params: dict[str, Any], status: str | None,
-              run: Callable[[dict[str, Any], str | None], Any]) -> Any:
+    def _given(self, query: Query | None, **params: Any) -> Params:
+        """The read's parameters: ``query`` when given (then no keyword may be), else the keywords set
+        (None when there are none)."""
+        if query is None:
+            return _params(**params) or None
+        if type(query) is not Query or query.model is not self.ctype:
+            raise TypeError(f"query must be a Query of {self.uid}, not {query!r}")
+        given = sorted(k for k, v in params.items() if v is not None)
+        if given:
+            raise TypeError(f"pass either query or {', '.join(given)}, not both")
+        return query
+
+    def _read(self, action: str, params: Params, status: str | None, run: Callable[[Params, str | None], Any],
+              extra: Mapping[str, Any] | None = None) -> Any:
+        """Run a read, with its lifecycle hooks when any listen: they see (and may change) the
+        parameters as a dict; a Query whose parameters no hook changed is passed on as it is."""
         status = self._status(status)
         lifecycles = self.layer.lifecycles
         if not lifecycles.has(self.uid, action):
             return run(params, status)
-        event = Event(action, self.uid, {**params, "status": status})
+        raw = dict(params.params) if isinstance(params, Query) else dict(params or {})
+        given = {**(extra or {}), **raw}
+        event = Event(action, self.uid, {**given, "status": status})
         lifecycles.run("before", event)
-        event.result = run({k: v for k, v in event.params.items() if k != "status"}, event.params.get("status"))
+        changed = {k: v for k, v in event.params.items() if k != "status"}
+        passed: Params = params if isinstance(params, Query) and changed == given else changed
+        event.result = run(passed, event.params.get("status"))
         lifecycles.run("after", event)
         return event.result
 
@@ -151,8 +183,12 @@ class DocumentService:
     # -- writes -------------------------------------------------------------
 
     def create(self, *, data: Mapping[str, Any], status: str | None = None, fields: Any = None,
-               populate: Any = None) -> dict[str, Any]:
-        """Create a document (a draft, and its published version with ``status="published"``)."""
+               populate: Any = None, query: Query | None = None) -> dict[str, Any]:
+        """Create a document (a draft, and its published version with ``status="published"``).
+
+        The created entry is read back with ``fields`` and ``populate`` (or ``query``, parsed already).
+        """
+        read = self._given(query, fields=fields, populate=populate)
         status = self._status(status)
         values = self._validate(self._with_uids(data), partial=False, draft=self.dp and status != "published")
         with self.db.atomic():
@@ -160,22 +196,23 @@ class DocumentService:
             values = event.params["data"] if event else values
             document_id = new_document_id()
             row_id = self._insert(document_id, values, published=not self.dp)
-            return self._complete("entry.create", row_id, document_id, values, status, fields, populate, event)
+            return self._complete("entry.create", row_id, document_id, values, status, read, event)
 
     def update(self, document_id: str | None = None, *, data: Mapping[str, Any], status: str | None = None,
-               fields: Any = None, populate: Any = None) -> dict[str, Any] | None:
+               fields: Any = None, populate: Any = None, query: Query | None = None) -> dict[str, Any] | None:
         """Update a document (its draft, with draftAndPublish); None if it does not exist.
 
         For a single type ``document_id`` may be left out: the one document is
         updated, or created if there is none yet (Strapi's create-or-update).
         """
+        read = self._given(query, fields=fields, populate=populate)
         status = self._status(status)
         if document_id is None:
             if not self.ctype.is_single:
                 raise ValidationError("update needs a documentId")
             existing = self.db.scalar(f"SELECT document_id FROM {self.table} ORDER BY id LIMIT 1")
             if existing is None:
-                return self.create(data=data, status=status, fields=fields, populate=populate)
+                return self.create(data=data, status=status, fields=fields, populate=populate, query=query)
             document_id = existing
         values = self._validate(data, partial=True, draft=self.dp and status != "published")
         with self.db.atomic():
@@ -185,10 +222,10 @@ class DocumentService:
             event = self._before("update", {"documentId": document_id, "data": values, "status": status})
             values = event.params["data"] if event else values
             self._update_row(row_id, values)
-            return self._complete("entry.update", row_id, document_id, values, status, fields, populate, event)
+            return self._complete("entry.update", row_id, document_id, values, status, read, event)
 
     def _complete(self, name: str, row_id: int, document_id: str, values: dict[str, Any], status: str | None,
-                  fields: Any, populate: Any, event: Event | None) -> dict[str, Any]:
+                  read: Params, event: Event | None) -> dict[str, Any]:
         """The rest of a create or update, inside its transaction: relations, publishing if asked,
         the entry read back, the after hook, the events."""
         self._write_linked(row_id, document_id, values, draft=self.dp)
@@ -196,7 +233,7 @@ class DocumentService:
         if self.dp and status == "published":
             self._publish_rows(document_id)
             names.append("entry.publish")
-        result = self._read_back(document_id, status, fields, populate)
+        result = self._read_back(document_id, status, read)
         self._after(event, result)
         self._emit(names, result)
         return result
@@ -470,10 +507,10 @@ class DocumentService:
         statuses = [status] if status else ["draft", "published"]
         return [entry for s in statuses for entry in engine.find(self.uid, params, status=s)]
 
-    def _read_back(self, document_id: str, status: str | None, fields: Any, populate: Any) -> dict[str, Any]:
-        params = _params(fields=fields, populate=populate)
-        return self.layer.engine.find_document(self.uid, document_id, params or None,
-                                               status=status if self.dp else None)
+    def _read_back(self, document_id: str, status: str | None, read: Params) -> dict[str, Any]:
+        found = self.layer.engine.find_document(self.uid, document_id, read, status=status if self.dp else None)
+        assert found is not None, "a document written in this transaction is there to read"
+        return found
 
     # -- hooks and events -----------------------------------------------------
 
@@ -508,8 +545,7 @@ class DocumentService:
                     found = self.layer.engine.find_document(
                         self.uid, entry["documentId"], {"populate": relations} if relations else None,
                         status=status if self.dp else None, public=True) or entry
-                private = self._private
-                made.append({k: v for k, v in found.items() if k not in private})
+                made.append(strip(self.layer.schemas, self.ctype, found))
             return made[0]
 
         for name in names:

@@ -33,27 +33,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import ValidationError
 from .casting import BadValue, cast, kind_of, text
-from .schema import Attribute, Component, ContentType, Schemas
+from .checker import Checker
+from .language import SYSTEM_COLUMNS, VALUE_OPERATORS, Model, as_list, join_path, operands, system_keys
+from .schema import Attribute, ContentType, Schemas
 
-__all__ = [
-    "OPERATORS", "SYSTEM_COLUMNS", "Scope", "Compiler", "Checker",
-    "check_filters", "parse_sort", "check_sort", "as_list", "join_path", "status_sql", "null_truth",
-]
+__all__ = ["Scope", "Compiler", "status_sql", "null_truth"]
 
-#: Operators that compare an attribute with a value.
-VALUE_OPERATORS = frozenset({
-    "$eq", "$eqi", "$ne", "$nei", "$lt", "$lte", "$gt", "$gte", "$in", "$notIn", "$contains",
-    "$notContains", "$containsi", "$notContainsi", "$null", "$notNull", "$between", "$startsWith",
-    "$startsWithi", "$endsWith", "$endsWithi",
-})
-LOGICAL = frozenset({"$and", "$or", "$not"})
-OPERATORS = VALUE_OPERATORS | LOGICAL
-
-#: System fields of every content-type row: key -> column.
-SYSTEM_COLUMNS = {"id": "id", "documentId": "document_id", "createdAt": "created_at",
-                  "updatedAt": "updated_at", "publishedAt": "published_at"}
 _SYSTEM_KINDS = {"id": "integer", "documentId": "string", "createdAt": "datetime",
                  "updatedAt": "datetime", "publishedAt": "datetime"}
 #: Operators whose operand is a list; any other operator given a list is OR-ed over it.
@@ -67,36 +53,9 @@ _TEXT_OPERATORS = {
     "$endsWith": ("ends", False, False), "$endsWithi": ("ends", True, False),
 }
 _COMPARISONS = {"$eq": "=", "$ne": "<>", "$lt": "<", "$lte": "<=", "$gt": ">", "$gte": ">="}
-_DIRECTIONS = {"asc": False, "desc": True}
-
-Model = ContentType | Component
 
 
 # -- small helpers -----------------------------------------------------------------
-
-def as_list(value: Any) -> list[Any] | None:
-    """``value`` as a list: lists and tuples, and qs's ``{"0": .., "1": ..}`` objects; else None."""
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    if isinstance(value, Mapping) and value and all(isinstance(k, str) and k.isdigit() for k in value):
-        return [value[k] for k in sorted(value, key=int)]
-    return None
-
-
-def _items(value: Any) -> list[Any]:
-    """The operands of ``$and``/``$or``: a list, or one object taken as a list of one."""
-    items = as_list(value)
-    return [value] if items is None else items
-
-
-def join_path(path: str | None, key: str) -> str:
-    return key if path is None else f"{path}.{key}"
-
-
-def system_keys(model: Model) -> Mapping[str, str]:
-    """The system fields a model can be filtered and sorted on (components: their ``id``)."""
-    return SYSTEM_COLUMNS if isinstance(model, ContentType) else {"id": "id"}
-
 
 def status_sql(model: ContentType, alias: str, status: str | None) -> str:
     """`` AND <alias>.published_at IS [NOT] NULL`` for draft-and-publish types, else ''."""
@@ -111,156 +70,6 @@ def _join(parts: list[str], word: str) -> str | None:
     if len(parts) == 1:
         return parts[0]
     return "(" + f" {word} ".join(f"({p})" for p in parts) + ")"
-
-
-class Checker:
-    """Where a check runs: the schemas, whether private attributes are allowed, the error source."""
-
-    __slots__ = ("schemas", "allow_private", "source")
-
-    def __init__(self, schemas: Schemas, allow_private: bool = True, source: str = "query") -> None:
-        self.schemas = schemas
-        self.allow_private = allow_private
-        self.source = source
-
-    def invalid_key(self, key: str, path: str | None, param: str) -> ValidationError:
-        """Strapi's ``Invalid key`` error (``... at <path>`` when the path is not the key itself)."""
-        message = f"Invalid key {key} at {path}" if path and path != key else f"Invalid key {key}"
-        return ValidationError(message, {"key": key, "path": path, "source": self.source, "param": param})
-
-    def invalid(self, message: str, param: str, **details: Any) -> ValidationError:
-        return ValidationError(message, {**details, "source": self.source, "param": param})
-
-    def attribute(self, model: Model, key: str, path: str | None, param: str) -> Attribute:
-        """The attribute ``key`` of ``model``, refused if unknown, or private where that is not allowed."""
-        attr = model.attributes.get(key)
-        if attr is None:
-            raise self.invalid_key(key, path, param)
-        if attr.private and not self.allow_private:
-            raise self.invalid_key(key, join_path(path, key), param)
-        return attr
-
-    def target(self, attr: Attribute) -> Model:
-        """The model a relation, media or component attribute leads to."""
-        if attr.is_linked:
-            return self.schemas.types[attr.target]
-        return self.schemas.components[attr.component]
-
-
-# -- checking filters -----------------------------------------------------------------
-
-def check_filters(checker: Checker, model: Model, filters: Any, path: str | None = None,
-                  relation: bool = False) -> None:
-    """Refuse unknown keys and operators in ``filters`` (``relation``: operators may apply to ``id``)."""
-    if not isinstance(filters, Mapping):
-        if relation:
-            return  # ``{"category": 3}``: the related id
-        raise checker.invalid("Invalid filters: expected an object", "filters", path=path)
-    for key, value in filters.items():
-        if key in ("$and", "$or"):
-            for item in _items(value):
-                check_filters(checker, model, item, path, relation)
-        elif key == "$not":
-            check_filters(checker, model, value, path, relation)
-        elif isinstance(key, str) and key.startswith("$"):
-            if not (relation and key in VALUE_OPERATORS):
-                raise checker.invalid_key(key, path, "filters")
-        elif key in system_keys(model):
-            _check_operators(checker, value, join_path(path, key))
-        else:
-            _check_attribute(checker, model, key, value, path)
-
-
-def _check_attribute(checker: Checker, model: Model, key: str, value: Any, path: str | None) -> None:
-    attr = checker.attribute(model, key, path, "filters")
-    path = join_path(path, key)
-    if attr.is_scalar:
-        _check_operators(checker, value, path)
-    elif attr.is_linked:
-        check_filters(checker, checker.target(attr), value, path, relation=True)
-    elif attr.type == "component":
-        check_filters(checker, checker.target(attr), value, path)
-    else:  # dynamic zones cannot be filtered on
-        raise checker.invalid_key(key, path, "filters")
-
-
-def _check_operators(checker: Checker, value: Any, path: str) -> None:
-    if not isinstance(value, Mapping) or as_list(value) is not None:
-        return
-    for op, operand in value.items():
-        if op == "$not":
-            _check_operators(checker, operand, path)
-        elif op in ("$and", "$or"):
-            for item in _items(operand):
-                _check_operators(checker, item, path)
-        elif op not in VALUE_OPERATORS:
-            raise checker.invalid_key(str(op), path, "filters")
-
-
-# -- sort -----------------------------------------------------------------------------
-
-def parse_sort(checker: Checker, sort: Any) -> list[tuple[list[str], bool]]:
-    """``(path segments, descending)`` pairs from any of Strapi's sort forms.
-
-    ``"title"``, ``"title:desc,views"``, ``["views:desc", "title"]``,
-    ``{"title": "desc"}``, ``{"category": {"name": "asc"}}`` and lists of these.
-    """
-    out: list[tuple[list[str], bool]] = []
-    _parse_sort(checker, sort, [], out)
-    return out
-
-
-def _parse_sort(checker: Checker, sort: Any, prefix: list[str], out: list[tuple[list[str], bool]]) -> None:
-    if sort is None or sort == "":
-        return
-    items = as_list(sort)
-    if items is not None:
-        for item in items:
-            _parse_sort(checker, item, prefix, out)
-    elif isinstance(sort, str):
-        for part in sort.split(","):
-            part = part.strip()
-            if part:
-                field, _, direction = part.partition(":")
-                out.append(([*prefix, *field.strip().split(".")], _direction(checker, direction or "asc")))
-    elif isinstance(sort, Mapping):
-        for key, value in sort.items():
-            if isinstance(value, Mapping):
-                _parse_sort(checker, value, [*prefix, *str(key).split(".")], out)
-            else:
-                out.append(([*prefix, *str(key).split(".")], _direction(checker, value)))
-    else:
-        raise checker.invalid("Invalid sort", "sort")
-
-
-def _direction(checker: Checker, value: Any) -> bool:
-    direction = _DIRECTIONS.get(str(value).strip().lower()) if isinstance(value, str) else None
-    if direction is None:
-        raise checker.invalid("Invalid order. order can only be one of asc|desc|ASC|DESC", "sort")
-    return direction
-
-
-def check_sort(checker: Checker, model: Model, sort: list[tuple[list[str], bool]],
-               base: str | None = None) -> None:
-    """Each sort path must end on a scalar, through relations, media or components (``base``: where it is)."""
-    for segments, _desc in sort:
-        path = base
-        current = model
-        for index, key in enumerate(segments):
-            last = index == len(segments) - 1
-            if key in system_keys(current):
-                if not last:
-                    raise checker.invalid_key(segments[index + 1], join_path(path, key), "sort")
-                continue
-            attr = checker.attribute(current, key, path, "sort")
-            path = join_path(path, key)
-            if attr.is_scalar:
-                if not last:  # nothing is inside a scalar
-                    raise checker.invalid_key(segments[index + 1], path, "sort")
-            elif last or attr.type == "dynamiczone":  # a relation or component is not a value
-                raise checker.invalid_key(key, path, "sort")
-            else:
-                current = checker.target(attr)
 
 
 # -- compiling --------------------------------------------------------------------------
@@ -329,7 +138,7 @@ class Compiler:
 
     def _term(self, scope: Scope, key: str, value: Any, params: list[Any], path: str | None) -> str | None:
         if key in ("$and", "$or"):
-            parts = [p for p in (self.where(scope, item, params, path) for item in _items(value)) if p]
+            parts = [p for p in (self.where(scope, item, params, path) for item in operands(value)) if p]
             return _join(parts, key[1:].upper())
         if key == "$not":
             inner = self.where(scope, value, params, path)
@@ -416,7 +225,7 @@ class Compiler:
                 inner = self._operators(expr, kind, operand, params, path)
                 sql = f"NOT ({inner})" if inner else None
             elif op in ("$and", "$or"):
-                sql = _join([p for p in (self._operators(expr, kind, i, params, path) for i in _items(operand)) if p],
+                sql = _join([p for p in (self._operators(expr, kind, i, params, path) for i in operands(operand)) if p],
                             op[1:].upper())
             elif op not in VALUE_OPERATORS:
                 raise self.checker.invalid_key(str(op), path, "filters")
@@ -526,7 +335,7 @@ def null_truth(schemas: Schemas, model: Model, filters: Any, relation: bool = Fa
     for key, value in filters.items():
         if key in ("$and", "$or"):
             combine = _and3 if key == "$and" else _or3
-            results.append(combine([null_truth(schemas, model, item, relation) for item in _items(value)]))
+            results.append(combine([null_truth(schemas, model, item, relation) for item in operands(value)]))
         elif key == "$not":
             results.append(_not3(null_truth(schemas, model, value, relation)))
         elif key.startswith("$") or key in system_keys(model):
@@ -553,7 +362,7 @@ def _null_operators(value: Any) -> Any:
         if op == "$not":
             results.append(_not3(_null_operators(operand)))
         elif op in ("$and", "$or"):
-            results.append((_and3 if op == "$and" else _or3)([_null_operators(i) for i in _items(operand)]))
+            results.append((_and3 if op == "$and" else _or3)([_null_operators(i) for i in operands(operand)]))
         else:
             results.append(_null_operator(op, operand))
     return _and3(results)

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 __all__ = [
     "SchemaError", "Attribute", "ContentType", "Component", "Link", "Schemas",
@@ -50,6 +50,7 @@ RESERVED = frozenset({"id", "documentId", "createdAt", "updatedAt", "publishedAt
                       "updatedBy", "locale", "localizations", "__component", "__type"})
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+T = TypeVar("T")
 
 
 class SchemaError(ValueError):
@@ -247,6 +248,7 @@ class Schemas:
         self.types: dict[str, ContentType] = {}
         self.components: dict[str, Component] = {}
         self.linked = False
+        self._derived: dict[str, Any] = {}
         self._add_type(_file_type())
 
     # -- registration ---------------------------------------------------
@@ -296,10 +298,19 @@ class Schemas:
     def by_plural(self, plural: str) -> ContentType | None:
         return next((t for t in self.types.values() if t.plural_name == plural), None)
 
+    def derived(self, key: str, make: Callable[[], T]) -> T:
+        """A value other modules work out from these schemas once and keep here (made with
+        ``make()`` on first use; forgotten when the schemas are linked again)."""
+        found = self._derived.get(key)
+        if found is None:
+            found = self._derived[key] = make()
+        return found  # type: ignore[no-any-return]
+
     # -- checking and deriving ------------------------------------------
 
     def link(self) -> None:
         """Check every schema against the others and derive columns and link tables."""
+        self._derived.clear()
         seen_plural: dict[str, ContentType] = {}
         seen_table: dict[str, ContentType | Component] = {}
         for ctype in self.types.values():

@@ -18,11 +18,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..content.query import Query
 from ..errors import NotFoundError, UnsupportedMediaTypeError, ValidationError
+from ..http.context import Context
 from ..project.registry import Controller
 from . import sanitize
 
 __all__ = ["CoreController", "core_controller"]
+
+#: Where a request's parsed query is kept, in ``ctx.state``.
+_QUERY = "minikoa.rest.query"
 
 
 class CoreController(Controller):
@@ -40,22 +45,26 @@ class CoreController(Controller):
 
     # -- the helpers Strapi's controllers have -----------------------------------
 
-    def validate_query(self, ctx: Any) -> None:
+    def validate_query(self, ctx: Context) -> None:
         """400 for any unknown or private key in the query, before any SQL runs."""
-        sanitize.check_query(self.app.content_types, self.uid, ctx.query)
+        self._query(ctx)
 
-    def sanitize_query(self, ctx: Any) -> dict[str, Any]:
-        """The query keys the API reads (``filters``, ``sort``, ``fields``, ``populate``, ``pagination``,
-        ``status``)."""
-        query = ctx.query
-        params = {key: query[key] for key in sanitize.QUERY_KEYS if query.get(key) is not None}
-        status = query.get("status")
-        if status is not None:
-            if status not in ("draft", "published"):
-                raise ValidationError("Invalid status: it is draft or published",
-                                      {"key": "status", "source": "query", "param": "status"})
-            params["status"] = status
-        return params
+    def sanitize_query(self, ctx: Context) -> Query:
+        """The query the API reads (``filters``, ``sort``, ``fields``, ``populate``, ``pagination``,
+        ``status``), parsed and checked: the object the service, the document service and the
+        query engine take as it is. It reads as a mapping of those keys, as Strapi's does."""
+        return self._query(ctx)
+
+    def _query(self, ctx: Context) -> Query:
+        """``ctx.query`` parsed once per request, however many of the helpers above run."""
+        raw = ctx.query
+        if not raw:  # no query string: the empty query, made once per type
+            return Query.empty(self.app.content_types, self.uid, public=True)
+        state = ctx.state
+        found = state.get(_QUERY)
+        if found is None or found[0] is not raw or found[1].uid != self.uid:
+            found = state[_QUERY] = (raw, sanitize.check_query(self.app.content_types, self.uid, raw))
+        return found[1]
 
     def validate_input(self, data: Any, ctx: Any) -> None:
         """400 for a body that is not ``{"data": {...}}`` or names keys a client may not write."""
@@ -101,7 +110,7 @@ class CoreController(Controller):
         self.validate_query(ctx)
         query = self.sanitize_query(ctx)
         data = self._body_data(ctx)
-        entity = self.service.create({**query, "data": data})
+        entity = self.service.create(query.with_data(data))
         ctx.status = 201
         return self._respond(ctx, self.transform_response(self.sanitize_output(entity, ctx), {}))
 
@@ -110,9 +119,9 @@ class CoreController(Controller):
         query = self.sanitize_query(ctx)
         data = self._body_data(ctx)
         if self.ctype.is_single:
-            entity = self.service.create_or_update({**query, "data": data})
+            entity = self.service.create_or_update(query.with_data(data))
         else:
-            entity = self.service.update(ctx.params["id"], {**query, "data": data})
+            entity = self.service.update(ctx.params["id"], query.with_data(data))
         if entity is None:
             raise NotFoundError()
         return self._respond(ctx, self.transform_response(self.sanitize_output(entity, ctx), {}))

@@ -10,66 +10,77 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..content.documents import DocumentService
+from ..content.query import Query
+from ..content.schema import ContentType
 from ..project.registry import Service
 
 __all__ = ["CoreService", "core_service"]
 
 
 class CoreService(Service):
-    """The core service of one content-type: the document service with REST defaults."""
+    """The core service of one content-type: the document service with REST defaults.
+
+    Methods take Strapi's params: a ``Query`` from the controller (parsed
+    and checked already, passed down as it is) or a plain mapping, parsed
+    here. Reads return public entries: private attributes are left out.
+    """
 
     uid: str
 
     @property
-    def documents(self) -> Any:
+    def documents(self) -> DocumentService:
         return self.app.documents(self.uid)
 
     @property
-    def ctype(self) -> Any:
+    def ctype(self) -> ContentType:
         return self.app.content_types[self.uid]
 
-    def _read_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        out = {key: params[key] for key in ("filters", "sort", "fields", "populate") if key in params}
-        out["status"] = params.get("status") or "published"
-        return out
+    def _query(self, params: Mapping[str, Any] | None) -> Query:
+        if type(params) is Query and params.public:
+            return params
+        return Query.of(self.app.content_types, self.uid, params, public=True)
 
     def find(self, params: Mapping[str, Any] | None = None) -> Any:
         """Collection: ``{"results", "pagination"}``; single type: the document or None."""
-        params = params or {}
-        read = self._read_params(params)
+        query = self._query(params)
+        status = query.status or "published"
         if self.ctype.is_single:
-            return self.documents.find_first(**read)
+            return self.documents.find_first(query=query, status=status)
         config = self.app.config
         results, meta = self.documents.find_page(
-            **read, pagination=params.get("pagination"), public=True,
+            query=query, status=status,
             default_limit=config.get("api.rest.defaultLimit", 25),
             max_limit=config.get("api.rest.maxLimit", 100),
             with_count=bool(config.get("api.rest.withCount", True)))
         return {"results": results, "pagination": meta.get("pagination", {})}
 
     def find_one(self, document_id: str, params: Mapping[str, Any] | None = None) -> Any:
-        read = self._read_params(params or {})
-        read.pop("filters", None)
-        read.pop("sort", None)
-        return self.documents.find_one(document_id, **read, public=True)
+        query = self._query(params)
+        return self.documents.find_one(document_id, query=query.without("filters", "sort", "pagination"),
+                                       status=query.status or "published")
 
     def create(self, params: Mapping[str, Any]) -> Any:
-        return self.documents.create(data=params["data"], status=params.get("status") or "published",
-                                     fields=params.get("fields"), populate=params.get("populate"))
+        query = self._query(params)
+        return self.documents.create(data=params["data"], status=query.status or "published",
+                                     query=query.without("filters", "sort", "pagination"))
 
     def update(self, document_id: str, params: Mapping[str, Any]) -> Any:
-        return self.documents.update(document_id, data=params["data"], status=params.get("status") or "published",
-                                     fields=params.get("fields"), populate=params.get("populate"))
+        query = self._query(params)
+        return self.documents.update(document_id, data=params["data"], status=query.status or "published",
+                                     query=query.without("filters", "sort", "pagination"))
 
-    def delete(self, document_id: str | None = None, params: Mapping[str, Any] | None = None) -> Any:
+    def delete(self, document_id: str | Mapping[str, Any] | None = None,
+               params: Mapping[str, Any] | None = None) -> Any:
         if isinstance(document_id, Mapping):  # single types: delete(params)
             document_id = None
         return self.documents.delete(document_id)
 
     def create_or_update(self, params: Mapping[str, Any]) -> Any:
         """Single types: update the document, creating it the first time."""
-        return self.documents.update(None, data=params["data"], status=params.get("status") or "published",
-                                     fields=params.get("fields"), populate=params.get("populate"))
+        query = self._query(params)
+        return self.documents.update(None, data=params["data"], status=query.status or "published",
+                                     query=query.without("filters", "sort", "pagination"))
 
 
 def core_service(uid: str) -> type[CoreService]:

@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from minikoa.content.engine import QueryEngine, check_params
+from minikoa.content.engine import QueryEngine
+from minikoa.content.query import Query
 from minikoa.content.schema import Schemas
 from minikoa.content.tables import sync
 from minikoa.db import SQLiteDatabase as Database
@@ -525,3 +526,8 @@ def test_column_names_are_not_keys(world: World, key: str) -> None:
         world.engine.find(ARTICLE, {"filters": {key: "x"}})
     with pytest.raises(ValidationError, match="Invalid key"):
         world.engine.find(ARTICLE, {"sort": key})
+
+
+def check_params(schemas, uid, params, *, allow_private=True, source="query"):
+    """Parse and check ``params`` as a read of ``uid`` would (the engine's own check)."""
+    Query.parse(schemas, uid, params, allow_private=allow_private, source=source)

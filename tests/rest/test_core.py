@@ -234,3 +234,60 @@ def test_extending_the_core_controller_and_service(tmp_path):
         "Hello There"
     assert client.get("/api/articles").json["meta"]["note"] == "extended"
     app.destroy()
+
+
+@pytest.fixture
+def parses(monkeypatch):
+    """How many times a query is parsed (``Query.parse`` still does the work)."""
+    from minikoa.content.query import Query
+
+    calls = []
+    original = Query.parse.__func__
+
+    def counting(cls, *args, **kwargs):
+        calls.append(args[1] if len(args) > 1 else kwargs.get("uid"))
+        return original(cls, *args, **kwargs)
+
+    monkeypatch.setattr(Query, "parse", classmethod(counting))
+    return calls
+
+
+def test_a_rest_request_parses_its_query_once(seeded, parses):
+    doc = seeded.get("/api/articles?filters[views][$gt]=3&sort=views:desc&populate=category"
+                     "&pagination[pageSize]=2").json
+    assert [a["views"] for a in doc["data"]] == [30, 29] and doc["data"][0]["category"]["name"] == "Tech"
+    assert len(parses) == 1
+    one = seeded.get(f"/api/articles/{doc['data'][0]['documentId']}?populate=category&fields[0]=title").json
+    assert one["data"]["category"]["name"] == "Tech" and "views" not in one["data"]
+    assert len(parses) == 2
+    made = seeded.post("/api/articles?populate=category&fields[0]=title",
+                       json={"data": {"title": "New", "category": one["data"]["category"]["documentId"]}})
+    assert made.status_code == 201 and made.json["data"]["category"]["name"] == "Tech"
+    assert "secret" not in made.json["data"] and "code" not in made.json["data"]["category"]
+    assert len(parses) == 3
+    assert seeded.get("/api/articles").status_code == 200  # no query string: nothing to parse
+    assert len(parses) == 3
+
+
+def test_custom_actions_get_one_parsed_query(tmp_path, parses):
+    app = make_app(tmp_path)
+
+    class Articles(core_controller("api::article.article")):
+        def find(self, ctx):
+            self.validate_query(ctx)  # Strapi's pattern: validate, then sanitize, then the service
+            query = self.sanitize_query(ctx)
+            assert query["filters"] == {"title": {"$startsWith": "A"}} and query.get("sort") is None
+            found = self.service.find(query)
+            return self.transform_response(self.sanitize_output(found["results"], ctx),
+                                           {"pagination": found["pagination"]})
+
+    app.controllers.register("api::article.article", Articles)
+    app.mount(core_router("api::article.article"))
+    app.build()
+    app.documents("api::article.article").create(data={"title": "Ada", "secret": "s"})
+    parses.clear()
+    client = app.test_client()
+    res = client.get("/api/articles?filters[title][$startsWith]=A")
+    assert [a["title"] for a in res.json["data"]] == ["Ada"] and "secret" not in res.json["data"][0]
+    assert parses == ["api::article.article"]
+    app.destroy()

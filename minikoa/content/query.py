@@ -1,0 +1,225 @@
+"""``Query``: a read's parameters parsed and checked once, then passed down.
+
+Strapi's REST query language (``filters``, ``sort``, ``fields``,
+``populate``, ``pagination``, and top-level ``start``/``limit``) is checked
+in Strapi's order, each mistake a 400 with Strapi's ``Invalid key`` message,
+before any SQL is built. The REST controller parses the request's query
+into a ``Query``; its service, the document service and the query engine
+take that object as it is, so nothing is parsed or checked twice. Code that
+passes plain dicts instead gets them parsed where they arrive.
+
+``public`` is the REST API's view: private attributes (``private: true``,
+and every password) may not be named in the query, through relations
+included, and are left out of what the read returns at every level.
+
+A ``Query`` also reads as the (read-only) mapping Strapi's services take:
+``query["filters"]``, ``query.get("status")``, and ``query["data"]`` for a
+write made with ``with_data``. Code that wants to change it builds a dict
+(``{**query, "filters": {...}}``), which is parsed again where it arrives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
+from typing import Any
+
+from ..errors import ValidationError
+from .checker import Checker, SortPath, check_filters, check_sort, parse_sort
+from .pagination import pagination_params
+from .schema import ContentType, Schemas
+from .selection import Spec, parse_fields, parse_populate
+
+__all__ = ["Query", "QUERY_KEYS"]
+
+#: The keys a query reads; any other key is ignored, as Strapi ignores unknown query keys.
+QUERY_KEYS = ("filters", "sort", "fields", "populate", "pagination", "start", "limit")
+
+
+#: The parts ``Query.without`` can leave out, and the parameters that give each.
+_PARTS = {"filters": ("filters",), "sort": ("sort",), "pagination": ("pagination", "start", "limit")}
+
+
+class Query:
+    """The checked parameters of one read of ``model`` (see the module docstring)."""
+
+    __slots__ = ("model", "params", "filters", "sort", "fields", "populate", "pagination", "status", "data",
+                 "public", "_view", "_key")
+
+    def __init__(self, model: ContentType, params: Mapping[str, Any], *, filters: Any = None,
+                 sort: list[SortPath] | None = None, fields: tuple[str, ...] | None = None,
+                 populate: dict[str, Spec] | None = None, pagination: dict[str, Any] | None = None,
+                 status: str | None = None, data: Any = None, public: bool = False) -> None:
+        self.model = model
+        #: the parameters as given (the known keys only): for lifecycle hooks and cache keys
+        self.params = params
+        self.filters = filters
+        self.sort: list[SortPath] = sort or []
+        self.fields = fields
+        self.populate: dict[str, Spec] = populate or {}
+        self.pagination = pagination
+        #: ``draft`` or ``published`` when the query asked for one
+        self.status = status
+        #: a write's ``data`` (see ``with_data``)
+        self.data = data
+        self.public = public
+        self._view: dict[str, Any] | None = None
+        self._key: str | None = None
+
+    @classmethod
+    def parse(cls, schemas: Schemas, uid: str, params: Mapping[str, Any] | None = None, *,
+              public: bool = False, allow_private: bool | None = None, source: str = "query") -> Query:
+        """Check and parse ``params`` for a read of content-type ``uid``.
+
+        ``allow_private`` (default: not ``public``) lets the query name
+        private attributes, as trusted code may. Raises ValidationError
+        (``details.source`` is ``source``) or PaginationError; a TypeError if
+        ``params`` is not a mapping.
+        """
+        if params is None:
+            return cls.empty(schemas, uid, public)
+        if not isinstance(params, Mapping):
+            raise TypeError(f"query params must be a mapping, not {type(params).__name__}")
+        given = {key: params[key] for key in QUERY_KEYS if params.get(key) is not None}
+        if not given and params.get("status") is None and params.get("data") is None:
+            return cls.empty(schemas, uid, public)
+        model = schemas[uid]
+        checker = Checker(schemas, not public if allow_private is None else allow_private, source)
+        filters = given.get("filters")
+        if filters == "":
+            filters = None
+        if filters is not None:
+            check_filters(checker, model, filters)
+        sort = None
+        if "sort" in given:
+            sort = parse_sort(checker, given["sort"])
+            check_sort(checker, model, sort)
+        fields = parse_fields(checker, model, given.get("fields"))
+        populate = parse_populate(checker, model, given.get("populate"))
+        pagination = pagination_params(given)
+        status = params.get("status")
+        if status is not None and status not in ("draft", "published"):
+            raise ValidationError("Invalid status: it is draft or published",
+                                  {"key": "status", "source": source, "param": "status"})
+        return cls(model, given, filters=filters, sort=sort,
+                   fields=fields, populate=populate, pagination=pagination, status=status,
+                   data=params.get("data"), public=public)
+
+    @classmethod
+    def empty(cls, schemas: Schemas, uid: str, public: bool = False) -> Query:
+        """The query of ``uid`` with no parameters: every entry, every field, nothing populated.
+
+        Made once per type and view (it is never changed), so a request
+        without a query string costs no parsing at all.
+        """
+        cache = schemas.derived("query.empty", dict)
+        found = cache.get((uid, public))
+        if found is None:
+            found = cache[(uid, public)] = cls(schemas[uid], {}, public=public)
+        return found
+
+    @classmethod
+    def of(cls, schemas: Schemas, uid: str, params: Query | Mapping[str, Any] | None, *,
+           public: bool = False) -> Query:
+        """``params`` as a Query of ``uid``: itself when it already is one, else parsed (see ``parse``;
+        trusted code may name private attributes). ``public`` makes the answer leave them out."""
+        if isinstance(params, Query):
+            if params.model.uid != uid:
+                raise ValueError(f"a query of {params.model.uid} cannot read {uid}")
+            if public and not params.public:  # a public reader sees no private field, whoever parsed it
+                return Query(params.model, params.params, filters=params.filters, sort=params.sort,
+                             fields=params.fields, populate=params.populate, pagination=params.pagination,
+                             status=params.status, data=params.data, public=True)
+            return params
+        return cls.parse(schemas, uid, params, public=public, allow_private=True)
+
+    @property
+    def uid(self) -> str:
+        return self.model.uid
+
+    @property
+    def key(self) -> str:
+        """A text key of what this query reads, for caches of compiled statements."""
+        key = self._key
+        if key is None:
+            key = self._key = repr(self.params)
+        return key
+
+    def without(self, *parts: str) -> Query:
+        """This query without some of its parts: ``"filters"``, ``"sort"`` or ``"pagination"``."""
+        unknown = set(parts) - set(_PARTS)
+        if unknown:
+            raise ValueError(f"a query has no part {sorted(unknown)[0]!r} to leave out")
+        if not self.params:
+            return self  # nothing to leave out
+        dropped = {key for part in parts for key in _PARTS[part]}
+        return Query(self.model, {k: v for k, v in self.params.items() if k not in dropped},
+                     filters=None if "filters" in parts else self.filters,
+                     sort=None if "sort" in parts else self.sort, fields=self.fields, populate=self.populate,
+                     pagination=None if "pagination" in parts else self.pagination, status=self.status,
+                     data=self.data, public=self.public)
+
+    def window(self, start: int, limit: int) -> Query:
+        """This query reading ``limit`` entries from ``start`` (whatever pagination it had)."""
+        page = {"start": start, "limit": limit}
+        params = {k: v for k, v in self.params.items() if k not in _PARTS["pagination"]}
+        return Query(self.model, {**params, "pagination": page}, filters=self.filters, sort=self.sort,
+                     fields=self.fields, populate=self.populate, pagination=page, status=self.status,
+                     data=self.data, public=self.public)
+
+    def with_data(self, data: Any) -> Query:
+        """This query carrying a write's ``data`` (Strapi's ``{...query, data}``), parsed parts shared."""
+        return Query(self.model, self.params, filters=self.filters, sort=self.sort, fields=self.fields,
+                     populate=self.populate, pagination=self.pagination, status=self.status, data=data,
+                     public=self.public)
+
+    # -- the mapping Strapi's services take --
+
+    def _mapping(self) -> dict[str, Any]:
+        view = self._view
+        if view is None:
+            view = dict(self.params)
+            if self.status is not None:
+                view["status"] = self.status
+            if self.data is not None:
+                view["data"] = self.data
+            self._view = view
+        return view
+
+    def __getitem__(self, key: str) -> Any:
+        return self._mapping()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._mapping())
+
+    def __len__(self) -> int:
+        return len(self._mapping())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._mapping()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._mapping().get(key, default)
+
+    def keys(self) -> KeysView[str]:
+        return self._mapping().keys()
+
+    def items(self) -> ItemsView[str, Any]:
+        return self._mapping().items()
+
+    def values(self) -> ValuesView[Any]:
+        return self._mapping().values()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Query):
+            return self.model is other.model and self._mapping() == other._mapping()
+        return isinstance(other, Mapping) and self._mapping() == dict(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<Query {self.model.uid} {self.params!r}{' public' if self.public else ''}>"
+
+
+# A mapping to any code that asks (isinstance(query, Mapping)), while ``isinstance(x, Query)``,
+# which every reader asks first, stays a plain type check rather than an ABC's.
+Mapping.register(Query)
