@@ -21,18 +21,17 @@ from pathlib import Path
 from typing import Any
 
 from werkzeug.test import Client
-from werkzeug.wsgi import ClosingIterator
 
 from .content.documents import DocumentService
 from .content.events import Events
 from .content.layer import ModelLayer
 from .content.schema import Schemas
 from .db import connect
-from .errors import HttpError, MethodNotAllowedError, error_body, to_http_error
+from .errors import HttpError, MethodNotAllowedError, to_http_error
 from .http.body import DEFAULT_LIMITS, BodyLimits
 from .http.context import Context
-from .http.onion import check_middleware, compose, describe
-from .http.response import finish
+from .http.onion import Endpoint, check_middleware, compose, describe, endpoint
+from .http.response import finish, render_error
 from .project import policies as _policies
 from .project import resolve as _resolve
 from .project.config import Config, load_dotenv
@@ -381,26 +380,18 @@ class App:
             self._handler = compose(chain, self._dispatcher())
             return self._handler
 
-    def _compile_route(self, route: Route) -> Callable[[Context], None]:
+    def _compile_route(self, route: Route) -> Endpoint:
         where = route.where
         prepared = _policies.resolve(route.policies, lambda n: _resolve.lookup(self.policies, n, route.api), where)
         middlewares = [mw for mw in (_resolve.middleware(self, spec, None, route.api, where)
                                      for spec in route.middlewares) if mw is not None]
-        handler = route.handler
-        app = self
-
+        guard = None
         if prepared:
-            def endpoint(ctx: Context) -> None:
+            app = self
+
+            def guard(ctx: Context) -> None:
                 _policies.run(ctx, prepared, app)
-                result = handler(ctx)
-                if result is not None:
-                    ctx._body = result
-        else:
-            def endpoint(ctx: Context) -> None:
-                result = handler(ctx)
-                if result is not None:
-                    ctx._body = result
-        return compose(middlewares, endpoint)
+        return compose(middlewares, endpoint(route.handler, guard))
 
     def _dispatcher(self) -> Callable[[Context], None]:
         match = self.router.match
@@ -416,8 +407,6 @@ class App:
                 return
             ctx.params = params
             ctx.route = route
-            if ctx._state is not None:
-                ctx._state["route"] = route
             route.endpoint(ctx)
 
         return dispatch
@@ -431,15 +420,11 @@ class App:
         except Exception as exc:
             self.handle_error(ctx, exc)
         try:
-            body = finish(ctx, start_response)
+            return finish(ctx, start_response)
         except Exception as exc:
             # The body itself could not be rendered (not JSON-serialisable, say).
             self.handle_error(ctx, exc)
-            body = finish(ctx, start_response)
-        if ctx._request is not None:
-            # Uploaded files live as long as the response may stream one of them.
-            return ClosingIterator(body, ctx._request.close)
-        return body
+            return finish(ctx, start_response)
 
     def handle_error(self, ctx: Context, exc: BaseException) -> None:
         """The errors layer: render ``exc`` into ``ctx`` in Strapi's error shape.
@@ -453,14 +438,7 @@ class App:
             error = HttpError(500)
         elif error.status >= 500:
             log.error("%s in %s %s", error, ctx.method, ctx.raw_path, exc_info=exc)
-        ctx.remove("Content-Type")
-        ctx.remove("Content-Length")
-        if ctx._response is not None:
-            ctx._response.response = []
-        for name, value in error.headers.items():
-            ctx.set(name, value)
-        ctx._status = error.status
-        ctx._body = error_body(error)
+        render_error(ctx, error)
 
     def test_client(self) -> Client:
         """A Werkzeug test client that calls this app in-process.

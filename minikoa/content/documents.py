@@ -150,9 +150,9 @@ class DocumentService:
             return _params(**params) or None
         if type(query) is not Query or query.model is not self.ctype:
             raise TypeError(f"query must be a Query of {self.uid}, not {query!r}")
-        given = sorted(k for k, v in params.items() if v is not None)
-        if given:
-            raise TypeError(f"pass either query or {', '.join(given)}, not both")
+        for name, value in params.items():
+            if value is not None:
+                raise TypeError(f"pass either query or {name}, not both")
         return query
 
     def _read(self, action: str, params: Params, status: str | None, run: Callable[[Params, str | None], Any],

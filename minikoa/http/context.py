@@ -15,17 +15,39 @@ from __future__ import annotations
 
 import mimetypes
 from collections.abc import Iterable
-from typing import Any, NoReturn
+from typing import Any, NoReturn, Protocol
 from urllib.parse import quote
 
 from werkzeug.datastructures import EnvironHeaders
 from werkzeug.wrappers import Request, Response
 
 from ..errors import ValidationError, error_for_status
-from .body import DEFAULT_LIMITS, parse_body
+from .body import DEFAULT_LIMITS, BodyLimits, parse_body
 from .querystring import QueryStringError, parse_qs
 
-__all__ = ["Context", "State", "raw_path", "PreparedHeaders", "prepare_headers"]
+__all__ = ["Context", "State", "HostApp", "RouteInfo", "Environ", "raw_path", "PreparedHeaders", "prepare_headers"]
+
+#: A WSGI environ.
+Environ = dict[str, Any]
+
+
+class HostApp(Protocol):
+    """What a Context needs of the app that made it: how to parse queries and bodies.
+
+    ``minikoa.App`` is one; ``ctx.app`` is that app, for handlers that need more of it.
+    """
+
+    query_options: dict[str, Any]
+    body_limits: BodyLimits
+
+
+class RouteInfo(Protocol):
+    """What a handler or policy can read of the route that matched (``ctx.route``)."""
+
+    method: str
+    path: str
+    name: str
+    config: dict[str, Any]
 
 _UNSET: Any = object()
 
@@ -112,20 +134,40 @@ class Context:
     """The request and its response under construction (``ctx`` in Koa and Strapi)."""
 
     __slots__ = (
-        "app", "environ", "method", "params", "route", "raw_path",
+        "app", "environ", "method", "params", "_route", "raw_path",
         "_path", "_query", "_state", "_req_headers", "_request", "_response",
         "_status", "_body", "_headers", "_multi", "_request_body", "_files", "session",
     )
 
-    def __init__(self, app: Any, environ: dict[str, Any]) -> None:
+    app: Any
+    environ: Environ
+    method: str
+    params: dict[str, str]
+    raw_path: str
+    _route: RouteInfo | None
+    _path: str | None
+    _query: dict[str, Any] | None
+    _state: State | None
+    _req_headers: EnvironHeaders | None
+    _request: Request | None
+    _response: Response | None
+    _status: int | None
+    _body: Any
+    _headers: dict[str, tuple[str, Any]] | None
+    _multi: bool
+    _request_body: Any
+    _files: dict[str, Any] | None
+    session: Any
+
+    def __init__(self, app: HostApp, environ: Environ) -> None:
+        #: The app serving the request (``minikoa.App``).
         self.app = app
         self.environ = environ
-        self.method: str = environ["REQUEST_METHOD"]
+        self.method = environ["REQUEST_METHOD"]
         #: Route parameters, percent-decoded (``/users/:id`` -> ``{"id": "42"}``).
-        self.params: dict[str, str] = {}
-        #: The matched route (see ``App.routes``), None before routing or on 404.
-        self.route: Any = None
-        self.raw_path: str = raw_path(environ)
+        self.params = {}
+        self._route = None
+        self.raw_path = raw_path(environ)
         self._path = None
         self._query = None
         self._state = None
@@ -140,7 +182,18 @@ class Context:
         self._request_body = _UNSET
         self._files = None
         #: The signed-cookie session (a dict) when ``minikoa::session`` is on, else None.
-        self.session: Any = None
+        self.session = None
+
+    @property
+    def route(self) -> RouteInfo | None:
+        """The matched route (see ``App.routes``), None before routing or on 404."""
+        return self._route
+
+    @route.setter
+    def route(self, route: RouteInfo | None) -> None:
+        self._route = route
+        if self._state is not None:
+            self._state["route"] = route
 
     # -- request --------------------------------------------------------
 
@@ -184,7 +237,7 @@ class Context:
         Strapi: a policy can tell which route and handler it guards.
         """
         if self._state is None:
-            self._state = State(route=self.route)
+            self._state = State(route=self._route)
         return self._state
 
     @property

@@ -24,13 +24,20 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["Middleware", "MiddlewareError", "compose", "check_middleware", "describe"]
+if TYPE_CHECKING:
+    from .context import Context
+
+__all__ = ["Middleware", "MiddlewareError", "Endpoint", "Handler", "compose", "check_middleware", "describe",
+           "endpoint"]
 
 #: A middleware: a generator function of ctx (``def mw(ctx): ...; yield; ...``).
-Middleware = Callable[[Any], Any]
-Endpoint = Callable[[Any], None]
+Middleware = Callable[["Context"], Any]
+#: What the onion wraps, and what each layer is: a callable of ctx that leaves its answer in ctx.
+Endpoint = Callable[["Context"], None]
+#: A route handler: a callable of ctx whose returned value, if not None, becomes ``ctx.body``.
+Handler = Callable[["Context"], Any]
 
 _DONE = object()
 
@@ -62,7 +69,7 @@ def check_middleware(mw: Any, where: str = "") -> Middleware:
 
 
 def _layer(mw: Middleware, downstream: Endpoint) -> Endpoint:
-    def layer(ctx: Any) -> None:
+    def layer(ctx: Context) -> None:
         gen = mw(ctx)
         if next(gen, _DONE) is _DONE:
             return
@@ -91,4 +98,21 @@ def compose(middlewares: Sequence[Middleware], endpoint: Endpoint) -> Endpoint:
     run = endpoint
     for mw in reversed(middlewares):
         run = _layer(mw, run)
+    return run
+
+
+def endpoint(handler: Handler, guard: Endpoint | None = None) -> Endpoint:
+    """The innermost layer of a route: ``guard`` (its policies) if any, then the handler, whose
+    returned value, when not None, becomes ``ctx.body``."""
+    if guard is None:
+        def run(ctx: Context) -> None:
+            result = handler(ctx)
+            if result is not None:
+                ctx._body = result
+    else:
+        def run(ctx: Context) -> None:
+            guard(ctx)
+            result = handler(ctx)
+            if result is not None:
+                ctx._body = result
     return run

@@ -17,16 +17,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Response
-from werkzeug.wsgi import FileWrapper
+from werkzeug.wsgi import ClosingIterator, FileWrapper
 
-from ..errors import NotFoundError, error_body
+from ..errors import HttpError, NotFoundError, error_body
 from .jsoncodec import dumpb
 from .status import EMPTY_BODY, STATUS_LINES
 
-__all__ = ["finish", "JSON_TYPE"]
+if TYPE_CHECKING:
+    from .context import Context
+
+__all__ = ["finish", "render_error", "JSON_TYPE"]
 
 JSON_TYPE = "application/json; charset=utf-8"
 TEXT_TYPE = "text/plain; charset=utf-8"
@@ -36,8 +39,35 @@ BINARY_TYPE = "application/octet-stream"
 StartResponse = Callable[..., Any]
 
 
-def finish(ctx: Any, start_response: StartResponse) -> Iterable[bytes]:
-    """Send ``ctx``'s response through ``start_response`` and return the body iterable."""
+def finish(ctx: Context, start_response: StartResponse) -> Iterable[bytes]:
+    """Send ``ctx``'s response through ``start_response`` and return the body iterable.
+
+    When the request was read through Werkzeug, its uploaded files are closed
+    once the server has sent the body (which may stream one of them).
+    """
+    body = _send(ctx, start_response)
+    if ctx._request is not None:
+        return ClosingIterator(body, ctx._request.close)
+    return body
+
+
+def render_error(ctx: Context, error: HttpError) -> None:
+    """Make ``error`` the response: its status, its headers, Strapi's error body.
+
+    What the app had put in the body, its type and length, are dropped;
+    other headers it set (CORS, security) stay.
+    """
+    ctx.remove("Content-Type")
+    ctx.remove("Content-Length")
+    if ctx._response is not None:
+        ctx._response.response = []
+    for name, value in error.headers.items():
+        ctx.set(name, value)
+    ctx._status = error.status
+    ctx._body = error_body(error)
+
+
+def _send(ctx: Context, start_response: StartResponse) -> Iterable[bytes]:
     body = ctx._body
     kind = type(body)
     if (kind is dict or kind is list) and ctx._response is None:
@@ -65,7 +95,7 @@ def finish(ctx: Any, start_response: StartResponse) -> Iterable[bytes]:
     return _finish(ctx, start_response)
 
 
-def _finish(ctx: Any, start_response: StartResponse) -> Iterable[bytes]:
+def _finish(ctx: Context, start_response: StartResponse) -> Iterable[bytes]:
     environ = ctx.environ
     body = ctx._body
     if isinstance(body, Response):

@@ -20,7 +20,7 @@ def etag(ctx: Any) -> Any:
     """
     yield
     body = ctx.body
-    if ctx._status not in (None, 200) or not isinstance(body, (dict, list)):
+    if not isinstance(body, (dict, list)) or ctx.status != 200:
         return
     data = dumpb(body)
     # A weak validator need not be cryptographic: two checksums and the length
