@@ -55,8 +55,11 @@ test: $(VENV)/.test $(if $(HAVE_NODE),$(STRAPI_CLIENT)/.installed)
 bench: $(VENV)/.bench
 	$(BIN)/python -m benchmarks
 
+# Style (ruff), types (mypy) and the architecture of DESIGN.md (import-linter's contracts in pyproject.toml).
 lint: $(VENV)/.lint
 	$(BIN)/ruff check minikoa tests benchmarks examples
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) .cache build *.egg-info .pytest_cache .ruff_cache .hypothesis

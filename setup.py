@@ -21,7 +21,7 @@ setup(
     extras_require={
         "test": ["pytest>=8.0", "hypothesis>=6.100"],
         "bench": ["falcon>=4.0", "flask>=3.0"],
-        "lint": ["ruff>=0.6"],
+        "lint": ["ruff>=0.6", "mypy>=1.10", "import-linter>=2.1", "types-requests>=2.32"],
     },
     classifiers=[
         "Programming Language :: Python :: 3",

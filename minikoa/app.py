@@ -27,11 +27,11 @@ from .content.events import Events
 from .content.layer import ModelLayer
 from .content.schema import Schemas
 from .db import connect
-from .errors import HttpError, MethodNotAllowedError, to_http_error
+from .errors import HttpError, MethodNotAllowedError
 from .http.body import DEFAULT_LIMITS, BodyLimits
 from .http.context import Context
 from .http.onion import Endpoint, check_middleware, compose, describe, endpoint
-from .http.response import finish, render_error
+from .http.response import finish, render_error, to_http_error
 from .project import policies as _policies
 from .project import resolve as _resolve
 from .project.config import Config, load_dotenv

@@ -15,13 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from werkzeug.exceptions import HTTPException as WerkzeugHTTPException
-
 __all__ = [
     "HttpError", "ApplicationError", "ValidationError", "PaginationError",
     "UnauthorizedError", "ForbiddenError", "PolicyError", "NotFoundError",
     "MethodNotAllowedError", "PayloadTooLargeError", "UnsupportedMediaTypeError",
-    "RateLimitError", "NotImplementedError_", "error_for_status", "to_http_error", "error_body",
+    "RateLimitError", "NotImplementedError_", "error_for_status", "error_body",
     "PHRASES", "phrase", "error_name",
 ]
 
@@ -223,29 +221,6 @@ def error_for_status(status: int, message: str | None = None, details: Any = Non
     if cls is not None:
         return cls(message, details, **kw)
     return HttpError(status, message, details, **kw)
-
-
-def to_http_error(exc: BaseException) -> HttpError | None:
-    """The HttpError equivalent of ``exc``: itself, or a Werkzeug HTTP exception converted.
-
-    None for anything else: an unexpected error, answered with a generic 500.
-    """
-    if isinstance(exc, HttpError):
-        return exc
-    if isinstance(exc, WerkzeugHTTPException) and exc.code is not None:
-        headers = {}
-        if exc.code == 405 and getattr(exc, "valid_methods", None):
-            headers["Allow"] = ", ".join(exc.valid_methods)
-        retry_after = getattr(exc, "retry_after", None)
-        if retry_after is not None:
-            headers["Retry-After"] = str(retry_after)
-        if exc.code == 401 and getattr(exc, "www_authenticate", None):
-            headers["WWW-Authenticate"] = ", ".join(str(w) for w in exc.www_authenticate)
-        # A description passed to abort() is the developer's message; the class
-        # default is Werkzeug's HTML-page prose, so the status phrase is used instead.
-        described = exc.description if exc.description != type(exc).description else None
-        return error_for_status(exc.code, described, headers=headers)
-    return None
 
 
 def error_body(error: HttpError) -> dict[str, Any]:

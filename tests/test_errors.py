@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from werkzeug.exceptions import BadRequest, MethodNotAllowed, TooManyRequests, abort
+from werkzeug.exceptions import abort
 
 from minikoa import errors as E
 
@@ -52,13 +52,6 @@ def test_error_for_status_picks_the_strapi_class():
     assert type(E.error_for_status(400)) is E.HttpError
 
 
-def test_werkzeug_exceptions_are_converted():
-    assert E.to_http_error(BadRequest()).to_dict() == {
-        "status": 400, "name": "BadRequestError", "message": "Bad Request", "details": {}}
-    assert E.to_http_error(BadRequest("my reason")).message == "my reason"
-    assert E.to_http_error(MethodNotAllowed(["GET", "POST"])).headers == {"Allow": "GET, POST"}
-    assert E.to_http_error(TooManyRequests(retry_after=30)).headers == {"Retry-After": "30"}
-    assert E.to_http_error(ValueError("x")) is None
 
 
 def test_errors_layer_renders_every_kind(app, client, caplog):

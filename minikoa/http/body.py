@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wsgi import get_content_length
@@ -22,6 +22,9 @@ from werkzeug.wsgi import get_content_length
 from ..errors import HttpError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError
 from . import jsoncodec
 from .querystring import QueryStringError, parse_qs
+
+if TYPE_CHECKING:
+    from .context import Context
 
 __all__ = ["BodyLimits", "MalformedBodyError", "parse_body", "read_raw", "media_type", "has_body"]
 
@@ -135,7 +138,7 @@ def _is_json(mtype: str) -> bool:
     return mtype in _JSON_TYPES or (mtype.startswith("application/") and mtype.endswith("+json"))
 
 
-def parse_body(ctx: Any, limits: BodyLimits = DEFAULT_LIMITS) -> tuple[Any, dict[str, Any]]:
+def parse_body(ctx: Context, limits: BodyLimits = DEFAULT_LIMITS) -> tuple[Any, dict[str, Any]]:
     """``(body, files)`` for the request in ``ctx``.
 
     JSON gives any JSON value (``{}`` for an empty body, as koa-body does);
@@ -189,7 +192,7 @@ def parse_body(ctx: Any, limits: BodyLimits = DEFAULT_LIMITS) -> tuple[Any, dict
     raise UnsupportedMediaTypeError(f"Unsupported request body type {mtype!r}")
 
 
-def _parse_multipart(ctx: Any, limits: BodyLimits) -> tuple[dict[str, Any], dict[str, Any]]:
+def _parse_multipart(ctx: Context, limits: BodyLimits) -> tuple[dict[str, Any], dict[str, Any]]:
     request = ctx.request
     request.max_content_length = limits.multipart_total
     request.max_form_memory_size = 20 * _MB  # formidable's maxFieldsSize: the text fields together

@@ -139,7 +139,7 @@ class Context:
         "_status", "_body", "_headers", "_multi", "_request_body", "_files", "session",
     )
 
-    app: Any
+    app: HostApp
     environ: Environ
     method: str
     params: dict[str, str]

@@ -269,22 +269,24 @@ def parse_qs(
         # with repeated keys combined into lists.
         flat: dict[str, Any] = {}
         for part in parts:
-            key, eq, value = part.partition("=")
-            if not key or key in _PROTO_KEYS:
+            name, eq, text = part.partition("=")
+            if not name or name in _PROTO_KEYS:
                 continue
-            item: Any = value if eq else bare_value
-            if key in flat:
-                current = flat[key]
+            item: Any = text if eq else bare_value
+            if name in flat:
+                current = flat[name]
                 if type(current) is list:
                     current.append(item)
                 else:
-                    flat[key] = [current, item]
+                    flat[name] = [current, item]
             else:
-                flat[key] = item
+                flat[name] = item
         return flat
 
     # Pass 1 (qs's parseValues): decoded key -> value, repeats combined.
     values: dict[str, Any] = {}
+    key: str
+    value: str | None
     for part in parts:
         if not part:
             continue
@@ -317,6 +319,7 @@ def parse_qs(
     # Pass 2 (qs's parseKeys + merge): build each key's chain and merge it in.
     result: dict[str, Any] = {}
     has_holes = False
+    chain: tuple[tuple[str, int], ...]
     for key in keys:
         leaf = values[key]
         if "[" not in key:

@@ -19,17 +19,18 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from werkzeug.exceptions import HTTPException as WerkzeugHTTPException
 from werkzeug.wrappers import Response
 from werkzeug.wsgi import ClosingIterator, FileWrapper
 
-from ..errors import HttpError, NotFoundError, error_body
+from ..errors import HttpError, NotFoundError, error_body, error_for_status
 from .jsoncodec import dumpb
 from .status import EMPTY_BODY, STATUS_LINES
 
 if TYPE_CHECKING:
     from .context import Context
 
-__all__ = ["finish", "render_error", "JSON_TYPE"]
+__all__ = ["finish", "render_error", "to_http_error", "JSON_TYPE"]
 
 JSON_TYPE = "application/json; charset=utf-8"
 TEXT_TYPE = "text/plain; charset=utf-8"
@@ -65,6 +66,31 @@ def render_error(ctx: Context, error: HttpError) -> None:
         ctx.set(name, value)
     ctx._status = error.status
     ctx._body = error_body(error)
+
+
+def to_http_error(exc: BaseException) -> HttpError | None:
+    """The HttpError equivalent of ``exc``: itself, or a Werkzeug HTTP exception converted.
+
+    None for anything else: an unexpected error, answered with a generic 500.
+    """
+    if isinstance(exc, HttpError):
+        return exc
+    if isinstance(exc, WerkzeugHTTPException) and exc.code is not None:
+        headers: dict[str, str] = {}
+        valid_methods = getattr(exc, "valid_methods", None)
+        if exc.code == 405 and valid_methods:
+            headers["Allow"] = ", ".join(valid_methods)
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:
+            headers["Retry-After"] = str(retry_after)
+        challenges = getattr(exc, "www_authenticate", None)
+        if exc.code == 401 and challenges:
+            headers["WWW-Authenticate"] = ", ".join(str(w) for w in challenges)
+        # A description passed to abort() is the developer's message; the class
+        # default is Werkzeug's HTML-page prose, so the status phrase is used instead.
+        described = exc.description if exc.description != type(exc).description else None
+        return error_for_status(exc.code, described, headers=headers)
+    return None
 
 
 def _send(ctx: Context, start_response: StartResponse) -> Iterable[bytes]:

@@ -11,14 +11,17 @@ or strings like ``"2mb"``.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .options import check_options, parse_size
+
+if TYPE_CHECKING:
+    from ..app import App
 
 _KNOWN = ("jsonLimit", "formLimit", "textLimit", "multipart", "formidable")
 
 
-def middleware(config: dict[str, Any], app: Any) -> None:
+def middleware(config: dict[str, Any], app: App) -> None:
     options = check_options("body", config, _KNOWN)
     limits = app.body_limits
     changes: dict[str, Any] = {}

@@ -32,10 +32,13 @@ when an error reaches it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..http.context import PreparedHeaders, prepare_headers
+from ..http.context import Context, PreparedHeaders, prepare_headers
 from ..http.onion import Middleware
+
+if TYPE_CHECKING:
+    from ..app import App
 
 __all__ = ["middleware", "DEFAULTS"]
 
@@ -107,7 +110,7 @@ def _options(config: dict[str, Any]) -> dict[str, Any]:
     return opts
 
 
-def _add_vary(ctx: Any) -> None:
+def _add_vary(ctx: Context) -> None:
     """Add Origin to the Vary header, keeping what is there (the slow, general path)."""
     vary = ctx.response_header("Vary")
     if vary is None:
@@ -116,7 +119,7 @@ def _add_vary(ctx: Any) -> None:
         ctx.set("Vary", f"{vary}, Origin")
 
 
-def _emit(ctx: Any, entries: PreparedHeaders, origin: str | None = None) -> None:
+def _emit(ctx: Context, entries: PreparedHeaders, origin: str | None = None) -> None:
     """Add ``entries`` (with Vary), Access-Control-Allow-Origin set to ``origin`` if given."""
     if origin is not None:
         # The echoed request Origin, in its place in the order; servers refuse
@@ -130,7 +133,7 @@ def _emit(ctx: Any, entries: PreparedHeaders, origin: str | None = None) -> None
         ctx.set_prepared(PreparedHeaders((k, v) for k, v in entries.items() if k != "vary"))
 
 
-def middleware(config: dict[str, Any], app: Any) -> Middleware:
+def middleware(config: dict[str, Any], app: App) -> Middleware:
     """The CORS middleware for ``config`` (Strapi's options, camelCase)."""
     opts = _options(config)
     credentials: bool = opts["credentials"]
@@ -156,14 +159,14 @@ def middleware(config: dict[str, Any], app: Any) -> Middleware:
     simple = prepare_headers(simple_list)
     preflight = prepare_headers(preflight_list)
 
-    def allow(ctx: Any, origin: str | None) -> str | None:
+    def allow(ctx: Context, origin: str | None) -> str | None:
         """The Access-Control-Allow-Origin value for this request, or None: not allowed."""
         ok = allowed if dynamic is None else _origins("origin() result", dynamic(ctx) or ())
         if ok is None:  # "*": echo the origin, as credentials require ("" without one: Strapi's value)
             return (origin or "") if credentials else "*"
         return origin if origin in ok else None
 
-    def cors(ctx: Any) -> Any:
+    def cors(ctx: Context) -> Any:
         environ = ctx.environ
         origin = environ.get("HTTP_ORIGIN")
         if ctx.method == "OPTIONS":

@@ -8,11 +8,14 @@ nothing per request. This factory only checks that it is given no options.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .options import check_options
 
+if TYPE_CHECKING:
+    from ..app import App
 
-def middleware(config: dict[str, Any], app: Any) -> None:
+
+def middleware(config: dict[str, Any], app: App) -> None:
     check_options("errors", config, ())
     return None

@@ -18,12 +18,16 @@ from __future__ import annotations
 import logging
 import mimetypes
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from werkzeug.http import generate_etag, parse_etags, quote_etag
 
+from ..http.context import Context
 from ..http.onion import Middleware
 from ..http.status import phrase
+
+if TYPE_CHECKING:
+    from ..app import App
 
 __all__ = ["middleware"]
 
@@ -67,7 +71,7 @@ def _locate(path: str, root: Path | None) -> Path | None:
     return None
 
 
-def middleware(config: dict[str, Any], app: Any) -> Middleware | None:
+def middleware(config: dict[str, Any], app: App) -> Middleware | None:
     """The favicon middleware, or None when the project has no icon file."""
     opts = _options(config)
     file = _locate(opts["path"], app.root)
@@ -84,7 +88,7 @@ def middleware(config: dict[str, Any], app: Any) -> Middleware | None:
     suffix = file.suffix.lower()
     ctype = _TYPES.get(suffix) or mimetypes.guess_type(file.name)[0] or "image/x-icon"
 
-    def favicon(ctx: Any) -> Any:
+    def favicon(ctx: Context) -> Any:
         if ctx.raw_path != "/favicon.ico":
             yield
             return

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..errors import to_http_error
+from ..http.context import Context
+from ..http.response import to_http_error
 from .options import check_options
+
+if TYPE_CHECKING:
+    from ..app import App
 
 _LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "warn": logging.WARNING,
            "error": logging.ERROR, "http": logging.INFO}
 
 
-def middleware(config: dict[str, Any], app: Any) -> Any:
+def middleware(config: dict[str, Any], app: App) -> Any:
     options = check_options("logger", config, ("level", "logger"))
     level_name = str(options.get("level", "info")).lower()
     if level_name not in _LEVELS:
@@ -28,7 +32,7 @@ def middleware(config: dict[str, Any], app: Any) -> Any:
     log = logging.getLogger(options.get("logger", "minikoa.access"))
     clock = time.perf_counter
 
-    def logger(ctx: Any) -> Any:
+    def logger(ctx: Context) -> Any:
         start = clock()
         try:
             yield
@@ -38,7 +42,7 @@ def middleware(config: dict[str, Any], app: Any) -> Any:
             raise
         _write(ctx, ctx.status, start)
 
-    def _write(ctx: Any, status: int, start: float) -> None:
+    def _write(ctx: Context, status: int, start: float) -> None:
         if log.isEnabledFor(level):
             query = ctx.environ.get("QUERY_STRING")
             url = f"{ctx.raw_path}?{query}" if query else ctx.raw_path

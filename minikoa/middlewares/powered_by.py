@@ -18,11 +18,14 @@ header, as in Strapi.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..errors import to_http_error
-from ..http.context import prepare_headers
+from ..http.context import Context, prepare_headers
 from ..http.onion import Middleware
+from ..http.response import to_http_error
+
+if TYPE_CHECKING:
+    from ..app import App
 
 __all__ = ["middleware", "DEFAULT"]
 
@@ -34,7 +37,7 @@ HEADER = "X-Powered-By"
 _NOT_THROWN_IN_STRAPI = frozenset({404, 405})
 
 
-def middleware(config: dict[str, Any], app: Any) -> Middleware:
+def middleware(config: dict[str, Any], app: App) -> Middleware:
     """The X-Powered-By middleware; ``config`` may hold ``poweredBy`` (the value)."""
     for key in config:
         if key != "poweredBy":
@@ -44,10 +47,10 @@ def middleware(config: dict[str, Any], app: Any) -> Middleware:
         raise ValueError(f"{NAME}: option 'poweredBy' must be a one-line string, not {value!r}")
     prepared = prepare_headers([(HEADER, value)])
 
-    def put(ctx: Any) -> None:
+    def put(ctx: Context) -> None:
         ctx.set_prepared(prepared)
 
-    def powered_by(ctx: Any) -> Any:
+    def powered_by(ctx: Context) -> Any:
         try:
             yield
         except Exception as exc:

@@ -27,7 +27,7 @@ import os
 import stat
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any, Literal, cast
 from urllib.parse import unquote
 
 from werkzeug.datastructures import Range
@@ -37,7 +37,11 @@ from werkzeug.wrappers import Response
 from werkzeug.wsgi import wrap_file
 
 from ..errors import HttpError, NotFoundError
+from ..http.context import Context
 from ..http.onion import Middleware
+
+if TYPE_CHECKING:
+    from ..app import App
 
 __all__ = ["middleware"]
 
@@ -101,7 +105,7 @@ class _Slice:
         self._file.close()
 
 
-def middleware(config: dict[str, Any], app: Any) -> Middleware | None:
+def middleware(config: dict[str, Any], app: App) -> Middleware | None:
     """The static-files middleware, or None when there is no folder to serve."""
     opts = _options(config)
     folder = Path(opts["dir"])
@@ -153,7 +157,7 @@ def middleware(config: dict[str, Any], app: Any) -> Middleware | None:
             return None
         return found
 
-    def serve(ctx: Any, real: str, st: os.stat_result) -> bool:
+    def serve(ctx: Context, real: str, st: os.stat_result) -> bool:
         """Answer with the file; False when it cannot be opened after all."""
         environ = ctx.environ
         size = st.st_size
@@ -188,13 +192,13 @@ def middleware(config: dict[str, Any], app: Any) -> Middleware | None:
             body: Any = []
         else:
             file.seek(start)
-            body = wrap_file(environ, _Slice(file, stop - start))
+            body = wrap_file(environ, cast(IO[bytes], _Slice(file, stop - start)))
         # A Response body keeps our Content-Length (a plain file body would get the whole size).
         ctx.status = 206
         ctx.body = Response(body, status=206, headers=headers, direct_passthrough=True)
         return True
 
-    def public(ctx: Any) -> Any:
+    def public(ctx: Context) -> Any:
         if ctx.method != "GET" and ctx.method != "HEAD":
             yield
             return
@@ -217,7 +221,8 @@ def middleware(config: dict[str, Any], app: Any) -> Middleware | None:
     return public
 
 
-def _range(environ: dict[str, Any], size: int, etag: str, modified: datetime) -> tuple[int, int] | None | bool:
+def _range(environ: dict[str, Any], size: int, etag: str,
+           modified: datetime) -> tuple[int, int] | None | Literal[False]:
     """``(start, stop)`` for a single satisfiable Range, None for the whole file, False for 416."""
     header = environ.get("HTTP_RANGE")
     if not header:

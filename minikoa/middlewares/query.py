@@ -8,14 +8,17 @@ when the app is built: it adds no per-request work.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .options import check_options
+
+if TYPE_CHECKING:
+    from ..app import App
 
 _INTS = {"depth": "depth", "arrayLimit": "array_limit", "parameterLimit": "parameter_limit"}
 
 
-def middleware(config: dict[str, Any], app: Any) -> None:
+def middleware(config: dict[str, Any], app: App) -> None:
     options = check_options("query", config, (*_INTS, "strictNullHandling"))
     parse_options = dict(app.query_options)
     for key, target in _INTS.items():

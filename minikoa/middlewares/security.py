@@ -25,10 +25,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..http.context import prepare_headers
+from ..http.context import Context, prepare_headers
 from ..http.onion import Middleware
+
+if TYPE_CHECKING:
+    from ..app import App
 
 __all__ = ["middleware", "headers_for", "HELMET_CSP_DIRECTIVES", "STRAPI_CSP_DIRECTIVES"]
 
@@ -238,14 +241,14 @@ def headers_for(config: dict[str, Any]) -> tuple[list[Header], bool]:
     return headers, _sub("hidePoweredBy", True if hide is None else hide) is not None
 
 
-def middleware(config: dict[str, Any], app: Any) -> Middleware | None:
+def middleware(config: dict[str, Any], app: App) -> Middleware | None:
     """The security middleware for ``config``; None when every header is off."""
     headers, hide_powered_by = headers_for(config)
     if not headers and not hide_powered_by:
         return None
     prepared = prepare_headers(headers)
 
-    def security(ctx: Any) -> Any:
+    def security(ctx: Context) -> Any:
         ctx.set_prepared(prepared)
         if hide_powered_by:
             ctx.remove("X-Powered-By")

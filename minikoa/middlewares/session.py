@@ -26,12 +26,16 @@ import logging
 import re
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from werkzeug.http import dump_cookie, parse_cookie
 
+from ..http.context import Context
 from ..http.jsoncodec import default as _json_default
 from ..http.onion import Middleware
+
+if TYPE_CHECKING:
+    from ..app import App
 
 __all__ = ["middleware", "Session", "MAX_COOKIE_SIZE"]
 
@@ -77,7 +81,7 @@ def _fail(option: str, why: str) -> ValueError:
     return ValueError(f"{NAME}: option {option!r} {why}")
 
 
-def _options(config: dict[str, Any], app: Any) -> dict[str, Any]:
+def _options(config: dict[str, Any], app: App) -> dict[str, Any]:
     unknown = sorted(set(config) - set(_DEFAULTS))
     if unknown:
         raise _fail(unknown[0], f"is unknown (known: {', '.join(sorted(_DEFAULTS))})")
@@ -176,7 +180,7 @@ class _Codec:
         return data, expires, index
 
 
-def middleware(config: dict[str, Any], app: Any) -> Middleware:
+def middleware(config: dict[str, Any], app: App) -> Middleware:
     """The session middleware for ``config`` (koa-session's option names)."""
     opts = _options(config, app)
     name: str = opts["key"]
@@ -203,7 +207,7 @@ def middleware(config: dict[str, Any], app: Any) -> Middleware:
                 return sess
         return None
 
-    def is_secure(ctx: Any) -> bool:
+    def is_secure(ctx: Context) -> bool:
         if fixed_secure is not None:
             return fixed_secure
         if ctx.environ.get("wsgi.url_scheme") == "https":
@@ -213,7 +217,7 @@ def middleware(config: dict[str, Any], app: Any) -> Middleware:
             return forwarded.split(",", 1)[0].strip().lower() == "https"
         return False
 
-    def send(ctx: Any, value: str, max_age: int | None, expires: float | None) -> None:
+    def send(ctx: Context, value: str, max_age: int | None, expires: float | None) -> None:
         cookie = dump_cookie(name, value, max_age=max_age, expires=expires,
                              secure=is_secure(ctx), **cookie_args)
         if len(cookie) > MAX_COOKIE_SIZE:
@@ -228,7 +232,7 @@ def middleware(config: dict[str, Any], app: Any) -> Middleware:
                 ctx.append("Set-Cookie", other)
         ctx.append("Set-Cookie", cookie)
 
-    def commit(ctx: Any, loaded: Session) -> None:
+    def commit(ctx: Context, loaded: Session) -> None:
         sess = ctx.session
         if not sess:  # None or emptied
             if not loaded.is_new:
@@ -248,7 +252,7 @@ def middleware(config: dict[str, Any], app: Any) -> Middleware:
              None if max_age_ms is None else -(-max_age_ms // 1000),  # rounded up: never Max-Age=0
              None if expires_ms is None else expires_ms / 1000)
 
-    def session(ctx: Any) -> Any:
+    def session(ctx: Context) -> Any:
         header = ctx.environ.get("HTTP_COOKIE")
         loaded = load(header) if header and name in header else None
         if loaded is None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -107,7 +107,7 @@ def load_dotenv(path: Path, environ: dict[str, str] | None = None) -> dict[str, 
     Blank lines and ``#`` comments are skipped, ``export`` is allowed, and a
     value may be single- or double-quoted. Returns what was set.
     """
-    environ = os.environ if environ is None else environ  # type: ignore[assignment]
+    target: MutableMapping[str, str] = os.environ if environ is None else environ
     added: dict[str, str] = {}
     if not path.is_file():
         return added
@@ -126,8 +126,8 @@ def load_dotenv(path: Path, environ: dict[str, str] | None = None) -> dict[str, 
             value = value[1:-1]
         elif " #" in value:
             value = value.split(" #", 1)[0].rstrip()
-        if key not in environ:
-            environ[key] = value
+        if key not in target:
+            target[key] = value
             added[key] = value
     return added
 
@@ -149,7 +149,7 @@ class Config(Mapping[str, Any]):
     def __init__(self, data: Mapping[str, Any] | None = None) -> None:
         self._data: dict[str, Any] = dict(data or {})
 
-    def get(self, path: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, path: str, default: Any = None) -> Any:
         """The value at a dotted path (``"api.rest.defaultLimit"``), or ``default``."""
         node: Any = self._data
         for part in path.split("."):

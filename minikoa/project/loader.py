@@ -34,7 +34,10 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..app import App
 
 __all__ = ["LoadError", "load_module", "load_project"]
 
@@ -96,12 +99,12 @@ def _py_files(folder: Path) -> list[Path]:
 
 
 class _ProjectLoader:
-    def __init__(self, app: Any, root: Path) -> None:
+    def __init__(self, app: App, root: Path) -> None:
         self.app = app
         self.root = root
         self.src = root / "src"
         #: (api name or None, file, route dicts) in load order
-        self.route_files: list[tuple[str | None, Path, Any]] = []
+        self.route_files: list[tuple[str, Path, Any]] = []
 
     def load(self) -> None:
         from .registry import Controller, Service, from_mapping
@@ -214,6 +217,6 @@ def _default_order() -> list[str]:
     return DEFAULT_ORDER
 
 
-def load_project(app: Any, root: Path) -> None:
+def load_project(app: App, root: Path) -> None:
     """Load the project at ``root`` into ``app`` (made by ``App.load``)."""
     _ProjectLoader(app, root).load()

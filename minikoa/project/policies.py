@@ -11,10 +11,14 @@ built, so a request runs a prepared list.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import PolicyError
+from ..http.context import Context
 from ..http.onion import describe
+
+if TYPE_CHECKING:
+    from ..app import App
 
 __all__ = ["Policy", "PolicySpecError", "resolve", "run"]
 
@@ -50,7 +54,7 @@ def resolve(specs: Sequence[Any], lookup: Callable[[str], Policy | None], where:
     return prepared
 
 
-def run(ctx: Any, prepared: Sequence[Prepared], app: Any) -> None:
+def run(ctx: Context, prepared: Sequence[Prepared], app: App) -> None:
     """Run the policies in order; the first refusal raises PolicyError."""
     for policy, config, _name in prepared:
         if not policy(ctx, config, app):

@@ -16,7 +16,10 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from ..app import App
 
 __all__ = ["Controller", "Service", "Registry", "ClassRegistry", "RegistryError", "check_uid"]
 
@@ -48,7 +51,7 @@ def check_uid(uid: str, kind: str) -> str:
 class Controller:
     """Base of controllers: one instance per app; actions are methods taking ``ctx``."""
 
-    def __init__(self, app: Any, uid: str | None = None) -> None:
+    def __init__(self, app: App, uid: str | None = None) -> None:
         self.app = app
         self.uid = uid
 
@@ -56,7 +59,7 @@ class Controller:
 class Service:
     """Base of services: one instance per app, reached with ``app.service(uid)``."""
 
-    def __init__(self, app: Any, uid: str | None = None) -> None:
+    def __init__(self, app: App, uid: str | None = None) -> None:
         self.app = app
         self.uid = uid
 
@@ -111,7 +114,7 @@ class Registry(Mapping[str, T], Generic[T]):
 class ClassRegistry(Registry[type]):
     """A registry of classes whose single instances are made on first use."""
 
-    def __init__(self, kind: str, base: type, app: Any) -> None:
+    def __init__(self, kind: str, base: type, app: App) -> None:
         super().__init__(kind)
         self.base = base
         self.app = app

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..http.onion import Middleware, check_middleware, describe
 from ..middlewares import BUILTINS, builtin_factory
 from .loader import load_module
+
+if TYPE_CHECKING:
+    from ..app import App
 
 __all__ = ["handler", "middleware", "lookup"]
 
@@ -30,7 +33,7 @@ def lookup(registry: Mapping[str, Any], name: str, api: str | None) -> Any:
     return registry.get(f"global::{name}")
 
 
-def handler(app: Any, target: Any, api: str | None, where: str) -> tuple[Any, str]:
+def handler(app: App, target: Any, api: str | None, where: str) -> tuple[Any, str]:
     """``(callable, name)`` for a route's handler: a callable, or a controller action by name.
 
     ``"api::article.article.findOne"`` names a controller UID and an action;
@@ -63,7 +66,7 @@ def handler(app: Any, target: Any, api: str | None, where: str) -> tuple[Any, st
     return getattr(instance, method), f"{uid}.{action}"
 
 
-def middleware(app: Any, spec: Any, config: dict[str, Any] | None, api: str | None,
+def middleware(app: App, spec: Any, config: dict[str, Any] | None, api: str | None,
                where: str) -> Middleware | None:
     """The middleware for ``spec``: a generator function as is, or a named one made by its factory.
 
@@ -95,7 +98,7 @@ def middleware(app: Any, spec: Any, config: dict[str, Any] | None, api: str | No
     return _make(app, factory, config, name, where)
 
 
-def _from_file(app: Any, target: str, config: dict[str, Any] | None, where: str) -> Middleware | None:
+def _from_file(app: App, target: str, config: dict[str, Any] | None, where: str) -> Middleware | None:
     path = Path(target)
     if not path.is_absolute():
         path = (app.root or Path.cwd()) / path
@@ -107,7 +110,7 @@ def _from_file(app: Any, target: str, config: dict[str, Any] | None, where: str)
     return _make(app, factory, config, str(path), where)
 
 
-def _make(app: Any, factory: Callable[..., Any], config: dict[str, Any] | None, name: str,
+def _make(app: App, factory: Callable[..., Any], config: dict[str, Any] | None, name: str,
           where: str) -> Middleware | None:
     made = factory(dict(config or {}), app)
     if made is not None:

@@ -66,17 +66,17 @@ class CoreController(Controller):
             found = state[_QUERY] = (raw, sanitize.check_query(self.app.content_types, self.uid, raw))
         return found[1]
 
-    def validate_input(self, data: Any, ctx: Any) -> None:
+    def validate_input(self, data: Any, ctx: Context) -> None:
         """400 for a body that is not ``{"data": {...}}`` or names keys a client may not write."""
         if not isinstance(data, Mapping):
             raise ValidationError('Missing "data" payload in the request body', {})
         sanitize.check_input(self.ctype, data)
 
-    def sanitize_input(self, data: Mapping[str, Any], ctx: Any) -> dict[str, Any]:
+    def sanitize_input(self, data: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
         """The writable part of ``data``: without the timestamps Strapi ignores in a write."""
         return sanitize.clean_input(data)
 
-    def sanitize_output(self, entity: Any, ctx: Any) -> Any:
+    def sanitize_output(self, entity: Any, ctx: Context) -> Any:
         """``entity`` without private and password attributes, at every depth."""
         return sanitize.strip_private(self.app.content_types, self.ctype, entity)
 
@@ -86,7 +86,7 @@ class CoreController(Controller):
 
     # -- actions ------------------------------------------------------------------
 
-    def find(self, ctx: Any) -> Any:
+    def find(self, ctx: Context) -> Any:
         self.validate_query(ctx)
         query = self.sanitize_query(ctx)
         if self.ctype.is_single:
@@ -98,7 +98,7 @@ class CoreController(Controller):
         data = self.sanitize_output(found["results"], ctx)
         return self._respond(ctx, self.transform_response(data, {"pagination": found["pagination"]}))
 
-    def find_one(self, ctx: Any) -> Any:
+    def find_one(self, ctx: Context) -> Any:
         self.validate_query(ctx)
         query = self.sanitize_query(ctx)
         entity = self.service.find_one(ctx.params["id"], query)
@@ -106,7 +106,7 @@ class CoreController(Controller):
             raise NotFoundError()
         return self._respond(ctx, self.transform_response(self.sanitize_output(entity, ctx), {}))
 
-    def create(self, ctx: Any) -> Any:
+    def create(self, ctx: Context) -> Any:
         self.validate_query(ctx)
         query = self.sanitize_query(ctx)
         data = self._body_data(ctx)
@@ -114,7 +114,7 @@ class CoreController(Controller):
         ctx.status = 201
         return self._respond(ctx, self.transform_response(self.sanitize_output(entity, ctx), {}))
 
-    def update(self, ctx: Any) -> Any:
+    def update(self, ctx: Context) -> Any:
         self.validate_query(ctx)
         query = self.sanitize_query(ctx)
         data = self._body_data(ctx)
@@ -126,7 +126,7 @@ class CoreController(Controller):
             raise NotFoundError()
         return self._respond(ctx, self.transform_response(self.sanitize_output(entity, ctx), {}))
 
-    def delete(self, ctx: Any) -> Any:
+    def delete(self, ctx: Context) -> Any:
         self.validate_query(ctx)
         query = self.sanitize_query(ctx)
         if self.ctype.is_single:
@@ -138,7 +138,7 @@ class CoreController(Controller):
 
     # -- plumbing -----------------------------------------------------------------
 
-    def _body_data(self, ctx: Any) -> dict[str, Any]:
+    def _body_data(self, ctx: Context) -> dict[str, Any]:
         try:
             body = ctx.request_body
         except UnsupportedMediaTypeError:
@@ -146,9 +146,10 @@ class CoreController(Controller):
             raise ValidationError('Missing "data" payload in the request body', {}) from None
         data = body.get("data") if isinstance(body, Mapping) else None
         self.validate_input(data, ctx)
+        assert isinstance(data, Mapping)  # validate_input refuses anything else
         return self.sanitize_input(data, ctx)
 
-    def _respond(self, ctx: Any, response: dict[str, Any]) -> Any:
+    def _respond(self, ctx: Context, response: dict[str, Any]) -> Any:
         """The response body, in Strapi 4's shape when the client asks for it."""
         wanted = ctx.environ.get("HTTP_STRAPI_RESPONSE_FORMAT")
         if wanted and wanted.strip().lower() == "v4" and isinstance(response, dict):

@@ -5,13 +5,13 @@ from __future__ import annotations
 import zlib
 from typing import Any
 
-from ..http.context import prepare_headers
+from ..http.context import Context, prepare_headers
 from ..http.jsoncodec import dumpb
 
 __all__ = ["etag"]
 
 
-def etag(ctx: Any) -> Any:
+def etag(ctx: Context) -> Any:
     """Route middleware of the core GET routes: a weak ETag, and 304 for a matching ``If-None-Match``.
 
     It runs after the action (and any subclass extending it) has built the

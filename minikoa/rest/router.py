@@ -9,9 +9,12 @@ work as in Strapi's ``factories.createCoreRouter``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .etag import etag
+
+if TYPE_CHECKING:
+    from ..app import App
 
 __all__ = ["CoreRouter", "core_router", "ACTIONS"]
 
@@ -34,7 +37,7 @@ class CoreRouter:
                 raise ValueError(f"core_router({uid!r}): unknown action {action!r} "
                                  f"(actions: {', '.join(ACTIONS)})")
 
-    def resolve(self, app: Any) -> list[dict[str, Any]]:
+    def resolve(self, app: App) -> list[dict[str, Any]]:
         """Route dicts in Strapi's format for ``app``'s schema of the content-type."""
         if self.uid not in app.content_types:
             raise LookupError(f"core_router: unknown content-type {self.uid!r}")

@@ -36,7 +36,7 @@ class CoreService(Service):
     def ctype(self) -> ContentType:
         return self.app.content_types[self.uid]
 
-    def _query(self, params: Mapping[str, Any] | None) -> Query:
+    def _query(self, params: Mapping[str, Any] | Query | None) -> Query:
         if type(params) is Query and params.public:
             return params
         return Query.of(self.app.content_types, self.uid, params, public=True)

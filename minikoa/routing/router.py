@@ -203,6 +203,7 @@ class Router:
                         node = child
                         break
                 else:
+                    assert regex is not None  # a "regex" segment carries its pattern
                     child = _Node()
                     node.regex.append((regex, re.compile(regex).fullmatch, child))
                     node = child

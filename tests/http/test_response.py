@@ -5,9 +5,11 @@ from __future__ import annotations
 import io
 
 import pytest
+from werkzeug.exceptions import BadRequest, MethodNotAllowed, TooManyRequests
 from werkzeug.wrappers import Response
 
 from minikoa import App
+from minikoa.http.response import to_http_error
 
 
 @pytest.fixture
@@ -150,3 +152,12 @@ def test_app_level_smoke_without_fixture():
     app = App()
     app.get("/")(lambda ctx: {"ok": True})
     assert app.test_client().get("/").json == {"ok": True}
+
+
+def test_werkzeug_exceptions_are_converted():
+    assert to_http_error(BadRequest()).to_dict() == {
+        "status": 400, "name": "BadRequestError", "message": "Bad Request", "details": {}}
+    assert to_http_error(BadRequest("my reason")).message == "my reason"
+    assert to_http_error(MethodNotAllowed(["GET", "POST"])).headers == {"Allow": "GET, POST"}
+    assert to_http_error(TooManyRequests(retry_after=30)).headers == {"Retry-After": "30"}
+    assert to_http_error(ValueError("x")) is None

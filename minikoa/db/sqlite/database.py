@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..dialect import Dialect
 from ..errors import DatabaseError, IntegrityError, UniqueViolation
 from .dialect import SQLiteDialect
 from .schema import SQLiteSchemaEditor
@@ -76,7 +77,7 @@ class SQLiteDatabase:
         self.path = str(path)
         self.memory = self.path == ":memory:"
         self.busy_timeout_ms = busy_timeout_ms
-        self.dialect = SQLiteDialect()
+        self.dialect: Dialect = SQLiteDialect()
         self._state = _State()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()

@@ -27,6 +27,9 @@ class SQLiteSchemaEditor:
     def _utils(self) -> sqlite_utils.Database:
         return sqlite_utils.Database(self.db.conn)
 
+    def _table(self, name: str) -> sqlite_utils.db.Table:
+        return self._utils.table(name)
+
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
         """An exclusive lock on ``<database>.schema-lock`` (nothing for an in-memory database)."""
@@ -47,11 +50,11 @@ class SQLiteSchemaEditor:
         return {c.name: c.type for c in self._utils[table].columns}
 
     def add_column(self, table: str, column: Column) -> None:
-        self._utils[table].add_column(column.name, self.db.dialect.column_type(column.type))
+        self._table(table).add_column(column.name, self.db.dialect.column_type(column.type))
 
     def change_types(self, table: str, types: Mapping[str, ColumnType]) -> None:
         # SQLite cannot alter a column's type: sqlite-utils copies the table into a new one.
-        self._utils[table].transform(types={name: self.db.dialect.column_type(kind) for name, kind in types.items()})
+        self._table(table).transform(types={name: self.db.dialect.column_type(kind) for name, kind in types.items()})
 
     def index_names(self, table: str, prefix: str) -> list[str]:
         rows = self.db.query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?", [table])
