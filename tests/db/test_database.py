@@ -6,6 +6,7 @@ import threading
 
 import pytest
 
+from minikoa.db import DatabaseError, IntegrityError, UniqueViolation, connect, database_path
 from minikoa.db import SQLiteDatabase as Database
 
 
@@ -77,3 +78,34 @@ def test_memory_database_is_shared_by_threads():
 
 
 
+
+
+def test_insert_returns_the_new_id_and_constraint_errors_are_minikoas(db):
+    db.execute("CREATE TABLE u (id INTEGER PRIMARY KEY, email TEXT UNIQUE, ref INTEGER NOT NULL)")
+    sql = db.dialect.insert("u", ["email", "ref"])
+    assert db.insert(sql, ["a@x.io", 1]) == 1 and db.insert(sql, ["b@x.io", 2]) == 2
+    with pytest.raises(UniqueViolation) as caught:
+        db.execute(sql, ["a@x.io", 3])
+    assert caught.value.table == "u" and caught.value.columns == ("email",)
+    with pytest.raises(IntegrityError) as other:
+        db.execute(sql, ["c@x.io", None])
+    assert not isinstance(other.value, UniqueViolation)
+    with pytest.raises(DatabaseError):
+        db.execute("SELECT nope FROM u")
+    assert db.scalar("SELECT count(*) FROM u") == 2
+
+
+def test_connect_reads_strapis_config_and_refuses_unknown_clients(tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_FILENAME", raising=False)
+    monkeypatch.delenv("DATABASE_CLIENT", raising=False)
+    db = connect({"client": "sqlite", "connection": {"filename": "data/x.db"}}, tmp_path)
+    assert db.path == str(tmp_path / "data" / "x.db") and isinstance(db, Database)
+    db.close()
+    assert database_path({}, tmp_path) == str(tmp_path / ".tmp" / "data.db")
+    monkeypatch.setenv("DATABASE_FILENAME", str(tmp_path / "env.db"))
+    assert database_path({"connection": {"filename": "ignored.db"}}, tmp_path) == str(tmp_path / "env.db")
+    with pytest.raises(ValueError, match="unknown database client 'mysql'"):
+        connect({"client": "mysql"}, tmp_path)
+    monkeypatch.setenv("DATABASE_CLIENT", "oracle")
+    with pytest.raises(ValueError, match="'oracle'"):
+        connect({"client": "sqlite"}, tmp_path)
