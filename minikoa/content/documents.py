@@ -23,8 +23,8 @@ from typing import Any
 
 from ..db import UniqueViolation
 from ..errors import ValidationError
+from .fields import Storage
 from .lifecycles import Event
-from .passwords import hash_password, is_hash
 from .schema import Attribute, ContentType
 from .tables import SEQUENCES
 
@@ -336,18 +336,12 @@ class DocumentService:
         return out
 
     def _encode(self, attr: Attribute, value: Any, previous: Any) -> Any:
+        """A validated value as its column stores it (its field type's ``to_db``)."""
         if value is None:
             return None
-        kind = attr.type
-        if kind == "boolean":
-            return 1 if value else 0
-        if kind == "password":
-            return value if is_hash(value) else hash_password(value)
-        if kind in ("component", "dynamiczone"):
-            return json.dumps(self._component_ids(attr, value, previous), ensure_ascii=False)
-        if kind in ("json", "blocks"):
-            return json.dumps(value, ensure_ascii=False)
-        return value
+        if attr.field.storage is Storage.COMPONENTS:
+            value = self._component_ids(attr, value, previous)
+        return attr.field.to_db(value)
 
     def _component_ids(self, attr: Attribute, value: Any, previous: Any) -> Any:
         """Give every component instance an ``id``, keeping ids the stored value already had."""
