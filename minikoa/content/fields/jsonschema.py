@@ -56,6 +56,8 @@ def nullable(schema: JSONSchema) -> JSONSchema:
         if "enum" in schema:
             out["enum"] = [*schema["enum"], None]
         return out
+    if schema.keys() == {"anyOf"}:  # one more alternative, not one more level
+        return {"anyOf": [*schema["anyOf"], {"type": "null"}]}
     return {"anyOf": [schema, {"type": "null"}]}
 
 
