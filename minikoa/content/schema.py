@@ -76,8 +76,9 @@ class Link:
 class Attribute:
     """One attribute of a content-type or component, with everything derived from its options."""
 
-    __slots__ = ("name", "type", "options", "field", "custom_field", "column", "relation", "target", "mapped_by",
-                 "inversed_by", "many", "owner", "link", "component", "repeatable", "components", "parent")
+    __slots__ = ("name", "type", "options", "field", "custom_field", "is_scalar", "is_linked", "is_json", "column",
+                 "relation", "target", "mapped_by", "inversed_by", "many", "owner", "link", "component",
+                 "repeatable", "components", "parent")
 
     def __init__(self, name: str, options: Mapping[str, Any], parent: ContentType | Component) -> None:
         self.name = name
@@ -86,9 +87,17 @@ class Attribute:
         self.type: str = self.options.get("type", "")
         #: what the type means (see ``minikoa.content.fields``): resolved by ``Schemas.link()``,
         #: which knows the app's custom fields; until then the built-in type of that name
-        self.field: FieldType = FIELD_TYPES.get(self.type) or _UNRESOLVED
+        self.field: FieldType
         #: the custom field's uid (``global::color``), for attributes that use one
-        self.custom_field: str | None = None
+        self.custom_field: str | None
+        # The next three follow from the field type; plain attributes, since queries read them often.
+        #: a value in a column of its own: selectable, filterable and sortable
+        self.is_scalar: bool
+        #: stored in a link table (relations and media), not a column
+        self.is_linked: bool
+        #: kept as JSON text in its column (json, blocks, components, dynamic zones)
+        self.is_json: bool
+        self.bind(FIELD_TYPES.get(self.type) or _UNRESOLVED)
         self.parent = parent
         self.column: str | None = None
         self.relation: str | None = None
@@ -103,6 +112,16 @@ class Attribute:
         self.component: str | None = None
         self.repeatable = False
         self.components: tuple[str, ...] = ()
+
+    def bind(self, field: FieldType, custom_field: str | None = None) -> None:
+        """Use ``field`` (for a custom field: the type ``custom_field`` builds on, whose name becomes the type)."""
+        self.field = field
+        self.custom_field = custom_field
+        if custom_field is not None:
+            self.type = field.name
+        self.is_scalar = field.storage is Storage.COLUMN
+        self.is_linked = field.storage is Storage.LINKS
+        self.is_json = field.column_type is ColumnType.JSON and not self.is_linked
 
     # -- convenient reads of options --------------------------------------
 
@@ -119,27 +138,12 @@ class Attribute:
         return bool(self.options.get("private")) or self.field.write_only
 
     @property
-    def is_scalar(self) -> bool:
-        """A value in a column of its own: selectable, filterable and sortable."""
-        return self.field.storage is Storage.COLUMN
-
-    @property
     def is_relation(self) -> bool:
         return self.type == "relation"
 
     @property
     def is_media(self) -> bool:
         return self.type == "media"
-
-    @property
-    def is_linked(self) -> bool:
-        """Stored in a link table (relations and media), not a column."""
-        return self.field.storage is Storage.LINKS
-
-    @property
-    def is_json(self) -> bool:
-        """Kept as JSON text in its column (json, blocks, components, dynamic zones)."""
-        return self.field.column_type is ColumnType.JSON and not self.is_linked
 
     def __repr__(self) -> str:
         return f"<Attribute {self.parent.uid}.{self.name} {self.type}>"
@@ -348,12 +352,7 @@ class Schemas:
             field = self.fields.resolve(attr.options)
         except FieldError as exc:
             raise SchemaError(f"{where}: {exc}") from None
-        attr.field = field
-        if attr.options.get("type") == CUSTOM_FIELD:
-            attr.custom_field = attr.options[CUSTOM_FIELD]
-            attr.type = field.name
-        else:
-            attr.custom_field = None
+        attr.bind(field, attr.options[CUSTOM_FIELD] if attr.options.get("type") == CUSTOM_FIELD else None)
 
     def _derive(self, model: ContentType | Component, attr: Attribute) -> None:
         where = model.where(attr.name)
