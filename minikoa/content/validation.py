@@ -15,6 +15,12 @@ a `boolean` type, but the final value was: `"maybe"`.`` Submitted values are
 echoed in messages and in ``value`` at most 200 characters long: a validation
 error must never send a huge payload back.
 
+This module is the engine: it walks a model's attributes, fills defaults,
+collects errors and words them as yup does (path labels, printed values).
+What a value of each type must be is the field type's business
+(``attr.field.validate``, see ``minikoa.content.fields``), which reports
+through the run it is given.
+
 Not checked here: uniqueness (needs the database) and whether relation or
 media targets exist (the document service resolves them); only their shape.
 """

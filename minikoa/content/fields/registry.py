@@ -42,6 +42,8 @@ __all__ = ["FieldTypes", "FIELD_TYPES", "CUSTOM_FIELD"]
 
 #: The schema type of an attribute that uses a custom field.
 CUSTOM_FIELD = "customField"
+#: The types stored outside a column of their own, which the schema loader links up itself.
+_LINKED_TYPES = frozenset({"relation", "media", "component", "dynamiczone"})
 _TYPE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _CUSTOM_UID = re.compile(r"^(global::[\w-]+|plugin::[\w-]+\.[\w-]+)$")
 
@@ -64,6 +66,9 @@ class FieldTypes:
             raise ValueError(f"invalid field type name {name!r}")
         if name in self._types:
             raise ValueError(f"field type {name!r} is already registered ({self._types[name]!r})")
+        if field.storage is not Storage.COLUMN and name not in _LINKED_TYPES:
+            raise ValueError(f"field type {name!r}: a new type is stored in a column; links and components "
+                             "are only relation, media, component and dynamiczone")
         self._types[name] = field
         return field
 
@@ -84,6 +89,9 @@ class FieldTypes:
             field = found
         if not isinstance(field, FieldType):
             raise TypeError(f"custom field {uid!r}: expected a FieldType or a type name, not {field!r}")
+        if not isinstance(field.name, str) or not _TYPE_NAME.match(field.name) or field.name == CUSTOM_FIELD:
+            raise ValueError(f"custom field {uid!r}: its field type needs the name of the type it builds on, "
+                             f"not {field.name!r}")
         if field.storage is not Storage.COLUMN:
             raise ValueError(f"custom field {uid!r}: a custom field builds on a type stored in a column, "
                              f"not {field.name!r}")

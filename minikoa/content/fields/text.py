@@ -88,7 +88,8 @@ class EmailField(StringField):
             run.fail(path, "cannot be empty", value)
 
     def value_schema(self, attr: AttributeView, refs: SchemaRefs, input: bool) -> JSONSchema:
-        return {**super().value_schema(attr, refs, input), "format": "email"}
+        schema = super().value_schema(attr, refs, input)
+        return {**schema, "minLength": max(1, schema.get("minLength", 1)), "format": "email"}  # never empty
 
 
 class PasswordField(StringField):

@@ -67,7 +67,7 @@ def given(page, name):
     ("code", {"type": ["string", "null"], "pattern": "^[A-Z]+$"}),
     ("body", {"type": ["string", "null"], "contentMediaType": "text/markdown"}),
     ("notes", {"type": ["string", "null"]}),
-    ("contact", {"type": "string", "format": "email"}),
+    ("contact", {"type": "string", "minLength": 1, "format": "email"}),
     ("secret", {"type": ["string", "null"], "writeOnly": True}),
     ("slug", {"type": ["string", "null"], "pattern": "^[A-Za-z0-9-_.~]*$"}),
     ("state", {"type": ["string", "null"], "enum": ["draft", "live", None]}),

@@ -10,6 +10,7 @@ from minikoa.content.fields import (
     FieldTypes,
     IntegerField,
     RelationField,
+    ScalarField,
     StringField,
 )
 from minikoa.content.schema import Attribute, SchemaError, Schemas
@@ -43,6 +44,8 @@ def test_register_a_type():
         fields.register(Percent)  # the class, not an object
     with pytest.raises(ValueError, match="invalid field type name 'customField'"):
         fields.register(type("Bad", (StringField,), {"name": "customField"})())
+    with pytest.raises(ValueError, match="'link': a new type is stored in a column"):
+        fields.register(type("Link", (RelationField,), {"name": "link"})())
 
 
 def test_register_custom_fields():
@@ -59,6 +62,8 @@ def test_register_custom_fields():
         fields.register_custom("global::name", "strng")
     with pytest.raises(ValueError, match="builds on a type stored in a column, not 'relation'"):
         fields.register_custom("global::link", RelationField())
+    with pytest.raises(ValueError, match="needs the name of the type it builds on, not ''"):
+        fields.register_custom("global::nameless", ScalarField())
     assert FIELD_TYPES.custom("global::color") is None  # the copy is its own
 
 
