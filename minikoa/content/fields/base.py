@@ -107,7 +107,8 @@ class AttributeView(Protocol):
     @property
     def required(self) -> bool: ...
 
-    #: relations: its kind (``manyToOne``...); media and relations: whether this side holds a list
+    # Relations: their kind (``manyToOne``...); relations and media: whether this side holds a
+    # list, and the uid of the content-type they point at.
     @property
     def relation(self) -> str | None: ...
 
@@ -117,7 +118,7 @@ class AttributeView(Protocol):
     @property
     def target(self) -> str | None: ...
 
-    #: components: the component's uid and whether it repeats; dynamic zones: their components
+    # Components: the component's uid and whether it repeats; dynamic zones: their components.
     @property
     def component(self) -> str | None: ...
 
