@@ -24,8 +24,8 @@ from typing import Any
 from ..db import UniqueViolation
 from ..errors import ValidationError
 from .engine import Params
+from .fields import Storage
 from .lifecycles import Event
-from .passwords import hash_password, is_hash
 from .privacy import strip
 from .query import Query
 from .schema import Attribute, ContentType
@@ -354,7 +354,7 @@ class DocumentService:
         """A draft may be incomplete; what gets published must pass every rule."""
         draft = self._entries(document_id, status="draft")[0]
         values = {attr.name: draft[attr.name] for attr in self.ctype
-                  if attr.is_scalar and attr.type != "password" and attr.name in draft}
+                  if attr.is_scalar and not attr.field.write_only and attr.name in draft}
         self.layer.validate(self.ctype, values, partial=False)
 
     def _row_id(self, document_id: str, draft: bool) -> int | None:
@@ -373,18 +373,12 @@ class DocumentService:
         return out
 
     def _encode(self, attr: Attribute, value: Any, previous: Any) -> Any:
+        """A validated value as its column stores it (its field type's ``to_db``)."""
         if value is None:
             return None
-        kind = attr.type
-        if kind == "boolean":
-            return 1 if value else 0
-        if kind == "password":
-            return value if is_hash(value) else hash_password(value)
-        if kind in ("component", "dynamiczone"):
-            return json.dumps(self._component_ids(attr, value, previous), ensure_ascii=False)
-        if kind in ("json", "blocks"):
-            return json.dumps(value, ensure_ascii=False)
-        return value
+        if attr.field.storage is Storage.COMPONENTS:
+            value = self._component_ids(attr, value, previous)
+        return attr.field.to_db(value)
 
     def _component_ids(self, attr: Attribute, value: Any, previous: Any) -> Any:
         """Give every component instance an ``id``, keeping ids the stored value already had."""

@@ -33,15 +33,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .casting import BadValue, cast, kind_of, text
 from .checker import Checker
+from .fields import FIELD_TYPES, BadValue, FieldType, cast_text
 from .language import SYSTEM_COLUMNS, VALUE_OPERATORS, Model, as_list, join_path, operands, system_keys
 from .schema import Attribute, ContentType, Schemas
 
 __all__ = ["Scope", "Compiler", "status_sql", "null_truth"]
 
-_SYSTEM_KINDS = {"id": "integer", "documentId": "string", "createdAt": "datetime",
-                 "updatedAt": "datetime", "publishedAt": "datetime"}
+#: The field type each system field's values are cast as.
+_SYSTEM_KINDS: dict[str, FieldType] = {
+    "id": FIELD_TYPES["integer"], "documentId": FIELD_TYPES["string"], "createdAt": FIELD_TYPES["datetime"],
+    "updatedAt": FIELD_TYPES["datetime"], "publishedAt": FIELD_TYPES["datetime"]}
+_BOOLEAN = FIELD_TYPES["boolean"]
 #: Operators whose operand is a list; any other operator given a list is OR-ed over it.
 _LIST_OPERATORS = frozenset({"$in", "$notIn", "$between"})
 #: Text matches: operator -> (dialect mode, case-insensitive, negated).
@@ -127,7 +130,8 @@ class Compiler:
         """The condition ``filters`` puts on ``scope``, or None when it puts none."""
         if not isinstance(filters, Mapping) or (scope.relation and as_list(filters) is not None):
             if scope.relation:  # a bare id (or list of ids) for a relation
-                return self._operators(self.system(scope, "id"), "integer", filters, params, join_path(path, "id"))
+                return self._operators(self.system(scope, "id"), _SYSTEM_KINDS["id"], filters, params,
+                                       join_path(path, "id"))
             raise self.checker.invalid("Invalid filters: expected an object", "filters", path=path)
         parts = []
         for key, value in filters.items():
@@ -145,7 +149,7 @@ class Compiler:
             return f"NOT ({inner})" if inner else None
         if key.startswith("$"):
             if scope.relation and key in VALUE_OPERATORS:
-                return self._operators(self.system(scope, "id"), "integer", {key: value}, params,
+                return self._operators(self.system(scope, "id"), _SYSTEM_KINDS["id"], {key: value}, params,
                                        join_path(path, "id"))
             raise self.checker.invalid_key(key, path, "filters")
         if key in system_keys(scope.model):
@@ -153,7 +157,7 @@ class Compiler:
         attr = self.checker.attribute(scope.model, key, path, "filters")
         apath = join_path(path, key)
         if attr.is_scalar:
-            return self._operators(self.field(scope, attr), kind_of(attr), value, params, apath)
+            return self._operators(self.field(scope, attr), attr.field, value, params, apath)
         if attr.is_linked:
             return self._linked(scope, attr, value, params, apath)
         if attr.type == "component":
@@ -215,7 +219,7 @@ class Compiler:
 
     # -- operators on one field --
 
-    def _operators(self, expr: str, kind: str, value: Any, params: list[Any], path: str) -> str | None:
+    def _operators(self, expr: str, kind: FieldType, value: Any, params: list[Any], path: str) -> str | None:
         if not isinstance(value, Mapping) or as_list(value) is not None:
             items = as_list(value)
             value = {"$in": items} if items is not None else {"$eq": value}
@@ -235,7 +239,7 @@ class Compiler:
                 parts.append(sql)
         return _join(parts, "AND")
 
-    def _operator(self, expr: str, kind: str, op: str, value: Any, params: list[Any], path: str) -> str | None:
+    def _operator(self, expr: str, kind: FieldType, op: str, value: Any, params: list[Any], path: str) -> str | None:
         items = as_list(value)
         if op not in _LIST_OPERATORS and items is not None:
             # Strapi: a list given to a single-value operator matches any of its items.
@@ -248,13 +252,13 @@ class Compiler:
             raise self.checker.invalid(f"Invalid value {shown} at {path}", "filters",
                                        key=op, path=path, value=shown) from None
 
-    def _compare(self, expr: str, kind: str, op: str, value: Any, items: list[Any] | None,
+    def _compare(self, expr: str, kind: FieldType, op: str, value: Any, items: list[Any] | None,
                  params: list[Any]) -> str:
         if op in ("$null", "$notNull"):
-            is_null = cast("boolean", value) == (op == "$null")
+            is_null = _BOOLEAN.cast(value) == (op == "$null")
             return f"{expr} IS NULL" if is_null else f"{expr} IS NOT NULL"
         if op in ("$in", "$notIn"):
-            values = [None if v is None else cast(kind, v) for v in (items if items is not None else [value])]
+            values = [None if v is None else kind.cast(v) for v in (items if items is not None else [value])]
             if not values:  # nothing is in an empty list; everything is outside it
                 return self.d.true if op == "$notIn" else self.d.false
             params.extend(values)
@@ -262,18 +266,18 @@ class Compiler:
         if op == "$between":
             if items is None or len(items) != 2:
                 raise BadValue
-            params.extend(cast(kind, v) for v in items)
+            params.extend(kind.cast(v) for v in items)
             return f"{expr} BETWEEN {self.d.param} AND {self.d.param}"
         if value is None and op in ("$eq", "$eqi", "$ne", "$nei"):
             return f"{expr} IS NULL" if op in ("$eq", "$eqi") else f"{expr} IS NOT NULL"
         if op in _TEXT_OPERATORS:
             mode, insensitive, negated = _TEXT_OPERATORS[op]
-            sql, more = self.d.match_text(expr, mode, insensitive, text(value))
+            sql, more = self.d.match_text(expr, mode, insensitive, cast_text(value))
             params.extend(more)
             return f"NOT ({sql})" if negated else sql
         if value is None:
             raise BadValue
-        params.append(cast(kind, value))
+        params.append(kind.cast(value))
         return f"{expr} {_COMPARISONS[op]} {self.d.param}"
 
     # -- ORDER BY --
@@ -374,7 +378,7 @@ def _null_operator(op: str, value: Any) -> Any:
         return _or3([_null_operator(op, item) for item in items])
     if op in ("$null", "$notNull"):
         try:
-            return bool(cast("boolean", value)) == (op == "$null")
+            return bool(_BOOLEAN.cast(value)) == (op == "$null")
         except BadValue:
             return None  # refused when compiled
     if op in ("$in", "$notIn") and items == []:

@@ -20,12 +20,13 @@ checks) is here too, since it decides what a plan selects.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from .checker import Checker
+from .fields import Decoder, decode_json
 from .filters import Compiler, Scope, status_sql
+from .privacy import shown
 from .schema import FILE_UID, Attribute, Component, ContentType
 from .selection import Spec
 
@@ -35,23 +36,6 @@ _TIMESTAMPS = (("createdAt", "created_at"), ("updatedAt", "updated_at"), ("publi
 
 
 # -- decoding rows ------------------------------------------------------------------
-
-def _json(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
-
-
-#: Column value -> API value, for the types whose stored form differs (NULLs never reach these).
-COLUMN_DECODERS: dict[str, Callable[[Any], Any]] = {
-    "boolean": bool, "biginteger": str, "json": _json, "blocks": _json,
-}
-#: The same for values inside a component's JSON, where json values are already decoded.
-JSON_DECODERS: dict[str, Callable[[Any], Any]] = {"boolean": bool, "biginteger": str}
-
 
 class Plan:
     """How the rows of one model, for one field selection and populate, become entries.
@@ -72,12 +56,12 @@ class Plan:
         wanted = None if fields is None else set(fields)
         self.keys = ["id", "documentId"]
         self.columns = ["id", "document_id"]
-        decoders: dict[int, Callable[[Any], Any]] = {}
+        decoders: dict[int, Decoder] = {}
         for attr in model:
-            if attr.is_scalar and attr.type != "password" and (wanted is None or attr.name in wanted) \
-                    and not (public and attr.private):
-                if attr.type in COLUMN_DECODERS:
-                    decoders[len(self.keys)] = COLUMN_DECODERS[attr.type]
+            if attr.is_scalar and shown(attr, public) and (wanted is None or attr.name in wanted):
+                decoder = attr.field.from_db  # column value -> API value, where they differ
+                if decoder is not None:
+                    decoders[len(self.keys)] = decoder
                 self.keys.append(attr.name)
                 self.columns.append(attr.column)
         for key, column in _TIMESTAMPS:
@@ -107,7 +91,7 @@ class Plan:
         return self.decode_rows([row])[0]
 
 
-def _row_decoder(keys: list[str], decoders: dict[int, Callable[[Any], Any]],
+def _row_decoder(keys: list[str], decoders: dict[int, Decoder],
                  slots: list[tuple[str, int | None]]) -> Callable[[list[tuple[Any, ...]]], list[dict[str, Any]]]:
     """``rows -> entries`` as generated code; keys are schema names, written with ``repr``."""
     namespace: dict[str, Any] = {}
@@ -129,9 +113,8 @@ def component_fields(component: Component, fields: tuple[str, ...] | None,
                      public: bool = False) -> list[tuple[str, Any]]:
     """``(name, decoder or None)`` of the scalar attributes a populated component returns."""
     wanted = None if fields is None else set(fields)
-    return [(a.name, JSON_DECODERS.get(a.type)) for a in component
-            if a.is_scalar and a.type != "password" and (wanted is None or a.name in wanted)
-            and not (public and a.private)]
+    return [(a.name, a.field.from_json) for a in component
+            if a.is_scalar and shown(a, public) and (wanted is None or a.name in wanted)]
 
 
 # -- populating -------------------------------------------------------------------
@@ -238,7 +221,7 @@ class Populator:
     # -- components and dynamic zones (JSON in the row) --
 
     def _component_value(self, attr: Attribute, spec: Spec, raw: Any, pending: dict[int, Any]) -> Any:
-        raw = _json(raw)
+        raw = decode_json(raw)
         if attr.type == "dynamiczone":
             return [self._zone_item(spec, item, pending) for item in (raw if isinstance(raw, list) else [])
                     if isinstance(item, Mapping) and item.get("__component") in self.schemas.components]

@@ -24,8 +24,9 @@ Model = ContentType | Component
 
 
 def shown(attr: Attribute, public: bool) -> bool:
-    """Whether a read returns ``attr``: never a password; nothing private to a public reader."""
-    return not (attr.private if public else attr.type == "password")
+    """Whether a read returns ``attr``: never a password (a write-only field); nothing private to a
+    public reader."""
+    return not (attr.private if public else attr.field.write_only)
 
 
 def nameable(attr: Attribute, public: bool) -> bool:

@@ -3,13 +3,15 @@
 A content-type (``api::article.article``) is a table; its attributes are
 columns, JSON columns (components, dynamic zones, json, blocks) or link
 tables (relations and media). Everything the rest of the model layer needs
-to know about a schema is computed here once, when the app is built: column
-names, which side of a relation owns its link table, the target of each
-relation, the order of attributes in output.
+to know about a schema is computed here once, when the app is built: each
+attribute's field type (``attr.field``, from ``minikoa.content.fields``,
+custom fields included), column names, which side of a relation owns its
+link table, the target of each relation, the order of attributes in output.
 
-A schema with a mistake (an unknown type, a relation to an unknown target, a
-``mappedBy`` that the other side does not ``inversedBy``, two types with one
-plural name) raises SchemaError naming the file and the attribute.
+A schema with a mistake (an unknown type or custom field, a relation to an
+unknown target, a ``mappedBy`` that the other side does not ``inversedBy``,
+two types with one plural name) raises SchemaError naming the file and the
+attribute.
 """
 
 from __future__ import annotations
@@ -18,22 +20,15 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
+
+from ..db import ColumnType
+from .fields import CUSTOM_FIELD, FIELD_TYPES, FILE_UID, FieldError, FieldType, FieldTypes, Storage
 
 __all__ = [
-    "SchemaError", "Attribute", "ContentType", "Component", "Link", "Schemas",
-    "SCALAR_TYPES", "FILE_UID", "snake",
+    "SchemaError", "Attribute", "ContentType", "Component", "Link", "Schemas", "FILE_UID", "snake",
 ]
 
-#: Scalar types and the SQLite column type that stores each.
-SCALAR_TYPES: dict[str, str] = {
-    "string": "TEXT", "text": "TEXT", "richtext": "TEXT", "email": "TEXT", "password": "TEXT",
-    "uid": "TEXT", "enumeration": "TEXT", "blocks": "TEXT", "json": "TEXT",
-    "integer": "INTEGER", "biginteger": "INTEGER", "float": "REAL", "decimal": "REAL",
-    "boolean": "INTEGER", "date": "TEXT", "time": "TEXT", "datetime": "TEXT", "timestamp": "TEXT",
-}
-#: Types kept as JSON text.
-JSON_TYPES = frozenset({"json", "blocks", "component", "dynamiczone"})
 RELATIONS = frozenset({"oneToOne", "oneToMany", "manyToOne", "manyToMany", "oneWay", "manyWay",
                        "morphToOne", "morphToMany"})
 #: Relations whose side holds many targets.
@@ -41,9 +36,6 @@ _MANY = frozenset({"oneToMany", "manyToMany", "manyWay"})
 #: The inverse kind of each bidirectional relation.
 _INVERSE = {"oneToOne": "oneToOne", "oneToMany": "manyToOne", "manyToOne": "oneToMany",
             "manyToMany": "manyToMany"}
-
-#: Media attributes point at uploaded-file records of this built-in type.
-FILE_UID = "plugin::upload.file"
 
 #: Names the system uses; an attribute may not take them.
 RESERVED = frozenset({"id", "documentId", "createdAt", "updatedAt", "publishedAt", "createdBy",
@@ -85,13 +77,28 @@ class Link:
 class Attribute:
     """One attribute of a content-type or component, with everything derived from its options."""
 
-    __slots__ = ("name", "type", "options", "column", "relation", "target", "mapped_by", "inversed_by",
-                 "many", "owner", "link", "component", "repeatable", "components", "parent")
+    __slots__ = ("name", "type", "options", "field", "custom_field", "is_scalar", "is_linked", "is_json", "column",
+                 "relation", "target", "mapped_by", "inversed_by", "many", "owner", "link", "component",
+                 "repeatable", "components", "parent")
 
     def __init__(self, name: str, options: Mapping[str, Any], parent: ContentType | Component) -> None:
         self.name = name
         self.options = dict(options)
+        #: the attribute type; for a custom field, the type it builds on (as Strapi does)
         self.type: str = self.options.get("type", "")
+        #: what the type means (see ``minikoa.content.fields``): resolved by ``Schemas.link()``,
+        #: which knows the app's custom fields; until then the built-in type of that name
+        self.field: FieldType
+        #: the custom field's uid (``global::color``), for attributes that use one
+        self.custom_field: str | None
+        # The next three follow from the field type; plain attributes, since queries read them often.
+        #: a value in a column of its own: selectable, filterable and sortable
+        self.is_scalar: bool
+        #: stored in a link table (relations and media), not a column
+        self.is_linked: bool
+        #: kept as JSON text in its column (json, blocks, components, dynamic zones)
+        self.is_json: bool
+        self.bind(FIELD_TYPES.get(self.type) or _UNRESOLVED)
         self.parent = parent
         self.column: str | None = None
         self.relation: str | None = None
@@ -107,6 +114,16 @@ class Attribute:
         self.repeatable = False
         self.components: tuple[str, ...] = ()
 
+    def bind(self, field: FieldType, custom_field: str | None = None) -> None:
+        """Use ``field`` (for a custom field: the type ``custom_field`` builds on, whose name becomes the type)."""
+        self.field = field
+        self.custom_field = custom_field
+        if custom_field is not None:
+            self.type = field.name
+        self.is_scalar = field.storage is Storage.COLUMN
+        self.is_linked = field.storage is Storage.LINKS
+        self.is_json = field.column_type is ColumnType.JSON and not self.is_linked
+
     # -- convenient reads of options --------------------------------------
 
     def get(self, key: str, default: Any = None) -> Any:
@@ -119,11 +136,7 @@ class Attribute:
     @property
     def private(self) -> bool:
         """Never in API output (``private: true``, and every password)."""
-        return bool(self.options.get("private")) or self.type == "password"
-
-    @property
-    def is_scalar(self) -> bool:
-        return self.type in SCALAR_TYPES
+        return bool(self.options.get("private")) or self.field.write_only
 
     @property
     def is_relation(self) -> bool:
@@ -133,17 +146,12 @@ class Attribute:
     def is_media(self) -> bool:
         return self.type == "media"
 
-    @property
-    def is_linked(self) -> bool:
-        """Stored in a link table (relations and media), not a column."""
-        return self.type in ("relation", "media")
-
-    @property
-    def is_json(self) -> bool:
-        return self.type in JSON_TYPES
-
     def __repr__(self) -> str:
         return f"<Attribute {self.parent.uid}.{self.name} {self.type}>"
+
+
+#: An attribute's field type before the schemas are linked, when no built-in type has its name.
+_UNRESOLVED = FieldType()
 
 
 class _Model:
@@ -163,7 +171,7 @@ class _Model:
         for name, options in attributes.items():
             if not isinstance(options, Mapping):
                 raise SchemaError(f"{source}: attribute {name!r} must be an object")
-            self.attributes[name] = Attribute(name, options, self)
+            self.attributes[name] = Attribute(name, options, cast("ContentType | Component", self))
 
     def where(self, attribute: str | None = None) -> str:
         return f"{self.source}: attribute {attribute!r}" if attribute else self.source
@@ -247,6 +255,8 @@ class Schemas:
     def __init__(self) -> None:
         self.types: dict[str, ContentType] = {}
         self.components: dict[str, Component] = {}
+        #: the attribute types and custom fields these schemas may use (register before linking)
+        self.fields: FieldTypes = FIELD_TYPES.copy()
         self.linked = False
         self._derived: dict[str, Any] = {}
         self._add_type(_file_type())
@@ -321,12 +331,15 @@ class Schemas:
                     raise SchemaError(f"{ctype.source}: {key} name {name!r} is already used by {other.uid} "
                                       f"({other.source})")
                 seen_plural[name] = ctype
-            for model in (ctype,):
-                if model.table in seen_table:
-                    raise SchemaError(f"{ctype.source}: collectionName {model.table!r} is already used by "
-                                      f"{seen_table[model.table].uid}")
-                seen_table[model.table] = model
-        for model in (*self.types.values(), *self.components.values()):
+            if ctype.table in seen_table:
+                raise SchemaError(f"{ctype.source}: collectionName {ctype.table!r} is already used by "
+                                  f"{seen_table[ctype.table].uid}")
+            seen_table[ctype.table] = ctype
+        models: tuple[ContentType | Component, ...] = (*self.types.values(), *self.components.values())
+        for model in models:  # every field type first: a uid's targetField reads another attribute's type
+            for attr in model:
+                self._resolve(model, attr)
+        for model in models:
             columns: dict[str, str] = {}
             for attr in model:
                 self._derive(model, attr)
@@ -335,20 +348,32 @@ class Schemas:
                         raise SchemaError(f"{model.where(attr.name)}: column {attr.column!r} clashes with "
                                           f"attribute {columns[attr.column]!r}")
                     columns[attr.column] = attr.name
-        for model in (*self.types.values(), *self.components.values()):
+        for model in models:
             for attr in model:
                 if attr.is_relation:
                     self._pair(model, attr)
         self.linked = True
 
-    def _derive(self, model: ContentType | Component, attr: Attribute) -> None:
+    def _resolve(self, model: ContentType | Component, attr: Attribute) -> None:
+        """Check the attribute's name and find its field type (a custom field's: the type it builds on)."""
         where = model.where(attr.name)
         if not _NAME.match(attr.name) or attr.name in RESERVED:
             raise SchemaError(f"{where}: {attr.name!r} cannot be an attribute name")
+        try:
+            field = self.fields.resolve(attr.options)
+        except FieldError as exc:
+            raise SchemaError(f"{where}: {exc}") from None
+        attr.bind(field, attr.options[CUSTOM_FIELD] if attr.options.get("type") == CUSTOM_FIELD else None)
+
+    def _derive(self, model: ContentType | Component, attr: Attribute) -> None:
+        where = model.where(attr.name)
+        try:
+            attr.field.check(attr)
+        except FieldError as exc:
+            raise SchemaError(f"{where}: {exc}") from None
         kind = attr.type
-        if kind in SCALAR_TYPES:
+        if attr.field.storage is Storage.COLUMN:
             attr.column = snake(attr.name)
-            _check_scalar(attr, model, where)
         elif kind == "relation":
             if isinstance(model, Component):
                 raise SchemaError(f"{where}: relations inside components are not supported; "
@@ -397,14 +422,15 @@ class Schemas:
             attr.components = tuple(components)
             attr.repeatable = True
             attr.column = snake(attr.name)
-        else:
-            raise SchemaError(f"{where}: unknown attribute type {kind!r}")
+        else:  # a registered type stored in links or components: only the built-in ones know how
+            raise SchemaError(f"{where}: field type {kind!r} is stored as {attr.field.storage.value}, "
+                              "which only relation, media, component and dynamiczone can be")
 
     def _pair(self, model: ContentType | Component, attr: Attribute) -> None:
         """Check that both sides of a bidirectional relation agree; share the owner's link."""
         where = model.where(attr.name)
         other_name = attr.mapped_by or attr.inversed_by
-        if not other_name:
+        if not other_name or attr.target is None:
             return
         target = self.types[attr.target]
         other = target.attributes.get(other_name)
@@ -415,7 +441,7 @@ class Schemas:
         if (other.inversed_by if attr.mapped_by else other.mapped_by) != attr.name:
             raise SchemaError(f"{where}: {target.uid}.{other_name} must have {expected}: {attr.name!r}")
         if _INVERSE.get(other.relation or "") != attr.relation:
-            raise SchemaError(f"{where}: a {attr.relation} relation pairs with {_INVERSE.get(attr.relation)!r} "
+            raise SchemaError(f"{where}: a {attr.relation} relation pairs with {_INVERSE.get(attr.relation or '')!r} "
                               f"on the other side, not {other.relation!r} ({target.source})")
         if attr.mapped_by:
             attr.link = other.link
@@ -447,30 +473,3 @@ def _check_type_header(ctype: ContentType) -> None:
         raise SchemaError(f"{src}: singularName and pluralName must differ")
     if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", ctype.table):
         raise SchemaError(f"{src}: collectionName {ctype.table!r} is not a valid table name")
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _check_scalar(attr: Attribute, model: ContentType | Component, where: str) -> None:
-    for key in ("min", "max", "minLength", "maxLength"):
-        value = attr.get(key)
-        if value is not None and not _number(value):
-            raise SchemaError(f"{where}: {key} must be a number, not {value!r}")
-    regex = attr.get("regex")
-    if regex is not None:
-        try:
-            re.compile(regex)
-        except (re.error, TypeError) as exc:
-            raise SchemaError(f"{where}: invalid regex {regex!r}: {exc}") from None
-    if attr.type == "enumeration":
-        values = attr.get("enum")
-        if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
-            raise SchemaError(f"{where}: an enumeration needs a non-empty `enum` list of strings")
-    if attr.type == "uid":
-        target = attr.get("targetField")
-        if target is not None:
-            other = model.attributes.get(target)
-            if other is None or other.type not in ("string", "text"):
-                raise SchemaError(f"{where}: targetField {target!r} must name a string or text attribute")

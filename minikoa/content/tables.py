@@ -30,19 +30,9 @@ SEQUENCES = "minikoa_sequences"
 SYSTEM_COLUMNS = ("document_id", "created_at", "updated_at", "published_at")
 
 
-_COLUMN_TYPES = {
-    "string": ColumnType.TEXT, "text": ColumnType.TEXT, "richtext": ColumnType.TEXT, "email": ColumnType.TEXT,
-    "password": ColumnType.TEXT, "uid": ColumnType.TEXT, "enumeration": ColumnType.TEXT,
-    "blocks": ColumnType.JSON, "json": ColumnType.JSON, "integer": ColumnType.INTEGER,
-    "biginteger": ColumnType.BIGINT, "float": ColumnType.FLOAT, "decimal": ColumnType.DECIMAL,
-    "boolean": ColumnType.BOOLEAN, "date": ColumnType.DATE, "time": ColumnType.TIME,
-    "datetime": ColumnType.DATETIME, "timestamp": ColumnType.DATETIME,
-}
-
-
 def column_type(attr: Attribute) -> ColumnType:
-    """How an attribute's column stores it (components, dynamic zones and media in components: JSON)."""
-    return _COLUMN_TYPES.get(attr.type, ColumnType.JSON)
+    """How an attribute's column stores it: its field type's (media in components: JSON file ids)."""
+    return attr.field.column_type or ColumnType.JSON
 
 
 def _content_table(ctype: ContentType) -> Table:
