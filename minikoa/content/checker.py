@@ -53,8 +53,8 @@ class Checker:
     def target(self, attr: Attribute) -> Model:
         """The model a relation, media or component attribute leads to."""
         if attr.is_linked:
-            return self.schemas.types[attr.target]
-        return self.schemas.components[attr.component]
+            return self.schemas.target(attr)
+        return self.schemas.component(attr)
 
 
 # -- checking filters -----------------------------------------------------------------

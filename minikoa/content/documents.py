@@ -391,7 +391,8 @@ class DocumentService:
             if not isinstance(node, dict):
                 return node
             copy = {k: walk(v) if isinstance(v, (dict, list)) and k != "__component" else v for k, v in node.items()}
-            old = known.get(copy.get("id")) if isinstance(copy.get("id"), int) else None
+            given = copy.get("id")
+            old = known.get(given) if isinstance(given, int) else None
             if old is None:
                 copy.pop("id", None)
                 missing.append(copy)
@@ -443,7 +444,8 @@ class DocumentService:
 
     def _update_row(self, row_id: int, values: dict[str, Any]) -> None:
         previous = None
-        json_columns = [a.column for a in self.ctype if a.type in ("component", "dynamiczone") and a.name in values]
+        json_columns = [a.column for a in self.ctype
+                        if a.column is not None and a.field.storage is Storage.COMPONENTS and a.name in values]
         if json_columns:
             row = self.db.query(f"SELECT {', '.join(self.q(c) for c in json_columns)} FROM {self.table} "
                                 f"WHERE id = {self.p}", [row_id])
@@ -487,6 +489,7 @@ class DocumentService:
     def _publish_rows(self, document_id: str) -> None:
         self._check_publishable(document_id)
         draft = self._row_id(document_id, draft=True)
+        assert draft is not None, "a document always has a draft"
         self.db.execute(f"DELETE FROM {self.table} WHERE document_id = {self.p} AND published_at IS NOT NULL",
                         [document_id])
         new = self._copy_row(draft, published_at=now_iso())

@@ -171,7 +171,7 @@ class Compiler:
         return f"EXISTS (SELECT 1 FROM (SELECT 1) AS {self.alias('o')} {joins} WHERE {inner})"
 
     def _linked(self, scope: Scope, attr: Attribute, value: Any, params: list[Any], path: str) -> str | None:
-        target = self.schemas.types[attr.target]
+        target = self.schemas.target(attr)
         t = self.alias()
         if scope.alias is None:  # media inside a component: file ids in its JSON
             ids = self.field(scope, attr)
@@ -199,17 +199,19 @@ class Compiler:
     def _related(self, source: str, attr: Attribute, t: str) -> tuple[str, str, str]:
         """``(key of the row source, link key, FROM of link joined to target t)`` for a relation of source."""
         q = self.d.quote
-        target = self.schemas.types[attr.target]
+        target = self.schemas.target(attr)
+        link = attr.link
+        assert link is not None, "relations have a link table"
         ln = self.alias("l")
         status = status_sql(target, t, self.status)
         if attr.owner:
-            return (f"{source}.id", f"{ln}.source_id", f"{q(attr.link.table)} AS {ln} JOIN {q(target.table)} "
+            return (f"{source}.id", f"{ln}.source_id", f"{q(link.table)} AS {ln} JOIN {q(target.table)} "
                     f"AS {t} ON {t}.document_id = {ln}.target_document_id{status}")
-        return (f"{source}.document_id", f"{ln}.target_document_id", f"{q(attr.link.table)} AS {ln} "
+        return (f"{source}.document_id", f"{ln}.target_document_id", f"{q(link.table)} AS {ln} "
                 f"JOIN {q(target.table)} AS {t} ON {t}.id = {ln}.source_id{status}")
 
     def _component(self, scope: Scope, attr: Attribute, value: Any, params: list[Any], path: str) -> str | None:
-        component = self.schemas.components[attr.component]
+        component = self.schemas.component(attr)
         expr = self.field(scope, attr)
         if not attr.repeatable:
             return self.where(Scope(component, expr=expr), value, params, path)
@@ -299,14 +301,14 @@ class Compiler:
             return self.field(scope, attr)
         aggregate = "MAX" if desc else "MIN"
         if attr.type == "component":
-            component = self.schemas.components[attr.component]
+            component = self.schemas.component(attr)
             expr = self.field(scope, attr)
             if not attr.repeatable:
                 return self.sort_expr(Scope(component, expr=expr), rest, desc)
             e = self.alias("e")
             inner = self.sort_expr(Scope(component, expr=f"{e}.value"), rest, desc)
             return f"(SELECT {aggregate}({inner}) FROM {self.d.json_each(expr, e)})"
-        target = self.schemas.types[attr.target]
+        target = self.schemas.target(attr)
         t = self.alias()
         inner = self.sort_expr(Scope(target, t), rest, desc)
         if scope.alias is None:  # media in a component
@@ -349,11 +351,11 @@ def null_truth(schemas: Schemas, model: Model, filters: Any, relation: bool = Fa
             if attr.is_scalar:
                 results.append(_null_operators(value))
             elif attr.is_linked:  # nothing is related to a NULL row: its own row of NULLs
-                results.append(_exists3(null_truth(schemas, schemas.types[attr.target], value, relation=True)))
+                results.append(_exists3(null_truth(schemas, schemas.target(attr), value, relation=True)))
             elif attr.repeatable:
-                results.append(_exists3(null_truth(schemas, schemas.components[attr.component], value)))
+                results.append(_exists3(null_truth(schemas, schemas.component(attr), value)))
             else:
-                results.append(null_truth(schemas, schemas.components[attr.component], value))
+                results.append(null_truth(schemas, schemas.component(attr), value))
     return _and3(results)
 
 

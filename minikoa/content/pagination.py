@@ -67,6 +67,8 @@ class Window:
 
     __slots__ = ("paged", "first", "size", "limit", "offset", "with_count")
 
+    limit: int | None
+
     def __init__(self, given: Mapping[str, Any], default_limit: int, max_limit: int | None,
                  with_count: bool) -> None:
         self.with_count = _flag(given.get("withCount"), with_count)

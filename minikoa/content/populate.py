@@ -63,7 +63,7 @@ class Plan:
                 if decoder is not None:
                     decoders[len(self.keys)] = decoder
                 self.keys.append(attr.name)
-                self.columns.append(attr.column)
+                self.columns.append(attr.column or attr.name)
         for key, column in _TIMESTAMPS:
             if wanted is None or key in wanted:
                 self.keys.append(key)
@@ -154,18 +154,21 @@ class Populator:
             return
         pending: dict[int, tuple[Spec, list[tuple[dict[str, Any], str, list[int], bool]]]] = {}
         for name, spec in specs.items():
-            if spec.attr.is_linked:
+            attr = spec.attribute
+            if attr.is_linked:
                 self._linked(entries, spec)
             else:
                 for entry in entries:
-                    entry[name] = self._component_value(spec.attr, spec, entry[name], pending)
+                    entry[name] = self._component_value(attr, spec, entry[name], pending)
         self._files(pending)
 
     # -- relations and media of content-types --
 
     def _linked(self, entries: list[dict[str, Any]], spec: Spec) -> None:
-        attr = spec.attr
-        target: ContentType = spec.model
+        attr = spec.attribute
+        target = self.schemas.target(attr)
+        link = attr.link
+        assert link is not None, "relations and media of content-types have a link table"
         q, d = self.d.quote, self.d
         t, ln = "pt", "pl"  # the compiler's aliases are numbered: no clash
         if attr.owner:
@@ -175,7 +178,7 @@ class Populator:
             key, entry_key = f"{ln}.target_document_id", "documentId"
             on, order = f"{t}.id = {ln}.source_id", [f"{ln}.id"]
         status = status_sql(target, t, self.status)
-        source = f"{q(attr.link.table)} AS {ln} JOIN {q(target.table)} AS {t} ON {on}{status}"
+        source = f"{q(link.table)} AS {ln} JOIN {q(target.table)} AS {t} ON {on}{status}"
         where_params: list[Any] = []
         extra = ""
         if spec.filters or spec.sort:
@@ -225,7 +228,7 @@ class Populator:
         if attr.type == "dynamiczone":
             return [self._zone_item(spec, item, pending) for item in (raw if isinstance(raw, list) else [])
                     if isinstance(item, Mapping) and item.get("__component") in self.schemas.components]
-        component = self.schemas.components[attr.component]
+        component = self.schemas.component(attr)
         if attr.repeatable:
             items = raw if isinstance(raw, list) else []
             return [self._component(component, spec, item, pending) for item in items if isinstance(item, Mapping)]
@@ -245,7 +248,7 @@ class Populator:
             value = raw.get(name)
             out[name] = decoder(value) if decoder is not None and value is not None else value
         for name, sub in spec.populate.items():
-            attr = sub.attr
+            attr = sub.attribute
             if attr.is_media:
                 out[name] = [] if attr.many else None
                 pending.setdefault(id(sub), (sub, []))[1].append((out, name, _file_ids(raw.get(name)), attr.many))

@@ -98,7 +98,7 @@ class _Stripper:
 
 def _stripper(schemas: Schemas, model: Model) -> _Stripper:
     """The stripper of ``model``, made once per set of schemas."""
-    cache = schemas.derived("privacy.strippers", dict)
+    cache: dict[str, _Stripper] = schemas.derived("privacy.strippers", dict)
     found = cache.get(model.uid)
     if found is None:
         found = cache[model.uid] = _Stripper(schemas, model)

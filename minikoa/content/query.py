@@ -111,7 +111,7 @@ class Query:
         Made once per type and view (it is never changed), so a request
         without a query string costs no parsing at all.
         """
-        cache = schemas.derived("query.empty", dict)
+        cache: dict[tuple[str, bool], Query] = schemas.derived("query.empty", dict)
         found = cache.get((uid, public))
         if found is None:
             found = cache[(uid, public)] = cls(schemas[uid], {}, public=public)

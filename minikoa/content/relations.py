@@ -130,7 +130,7 @@ class RelationWriter:
         """Apply ``value`` to the owner-side links of row ``row_id``."""
         assert attr.link is not None
         link = self.q(attr.link.table)
-        target = self.schemas.types[attr.target]
+        target = self.schemas.target(attr)
         current = [r[0] for r in self.db.query(
             f"SELECT target_document_id FROM {link} WHERE source_id = {self.p} ORDER BY ord, id", [row_id])]
         new = self.plan(attr, current, value, target)
@@ -150,7 +150,7 @@ class RelationWriter:
         Owner documents with draft and published rows get the change on both.
         """
         assert attr.link is not None and attr.target is not None
-        owner_type = self.schemas.types[attr.target]
+        owner_type = self.schemas.target(attr)
         owner_attr = owner_type.attributes[attr.mapped_by]  # type: ignore[index]
         link = self.q(attr.link.table)
         owners = self.q(owner_type.table)

@@ -308,13 +308,25 @@ class Schemas:
     def by_plural(self, plural: str) -> ContentType | None:
         return next((t for t in self.types.values() if t.plural_name == plural), None)
 
+    def target(self, attr: Attribute) -> ContentType:
+        """The content-type a relation or media attribute points at."""
+        if attr.target is None:
+            raise SchemaError(f"{attr!r} points at no content-type")
+        return self.types[attr.target]
+
+    def component(self, attr: Attribute) -> Component:
+        """The component a (non-zone) component attribute holds."""
+        if attr.component is None:
+            raise SchemaError(f"{attr!r} holds no component")
+        return self.components[attr.component]
+
     def derived(self, key: str, make: Callable[[], T]) -> T:
         """A value other modules work out from these schemas once and keep here (made with
         ``make()`` on first use; forgotten when the schemas are linked again)."""
-        found = self._derived.get(key)
+        found: T | None = self._derived.get(key)
         if found is None:
             found = self._derived[key] = make()
-        return found  # type: ignore[no-any-return]
+        return found
 
     # -- checking and deriving ------------------------------------------
 

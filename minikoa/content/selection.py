@@ -67,6 +67,13 @@ class Spec:
         self.on: dict[str, Spec] | None = None
         self.count = False
 
+    @property
+    def attribute(self) -> Attribute:
+        """The attribute populated (every spec but a dynamic zone's per-component ones has one)."""
+        if self.attr is None:
+            raise TypeError(f"{self!r} is a component's spec inside a dynamic zone, for no attribute")
+        return self.attr
+
     def __repr__(self) -> str:
         return f"<Spec {self.model.uid} fields={self.fields} populate={list(self.populate)}>"
 
@@ -98,8 +105,8 @@ def parse_populate(checker: Checker, model: Model, populate: Any, path: str | No
                 raise checker.invalid("Invalid populate", "populate", path=path)
             for part in (p.strip() for p in item.split(",")):
                 if part == "*":
-                    for name, spec in _everything(checker, model).items():
-                        specs.setdefault(name, spec)
+                    for name, every in _everything(checker, model).items():
+                        specs.setdefault(name, every)
                 elif part:
                     _add_dotted(checker, model, part.split("."), specs, path)
         return specs
