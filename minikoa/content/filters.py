@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..db import ColumnType
 from .checker import Checker
 from .fields import FIELD_TYPES, BadValue, FieldType, cast_text
 from .language import SYSTEM_COLUMNS, VALUE_OPERATORS, Model, as_list, join_path, operands, system_keys
@@ -114,15 +115,25 @@ class Compiler:
 
     # -- fields of a scope --
 
-    def field(self, scope: Scope, attr: Attribute) -> str:
+    def field(self, scope: Scope, attr: Attribute, kind: ColumnType | None = None) -> str:
+        """The expression of ``attr``: a column, or a value in a component's JSON (compared as ``kind``,
+        the attribute's own column type by default)."""
         if scope.alias is not None:
+            assert attr.column is not None, "a field read from a table has a column"
             return self.d.column(scope.alias, attr.column)
-        return self.d.json_get(scope.expr, attr.name)
+        assert scope.expr is not None
+        return self.d.json_get(scope.expr, attr.name, kind or attr.field.column_type)
 
     def system(self, scope: Scope, key: str) -> str:
         if scope.alias is not None:
             return f"{scope.alias}.{SYSTEM_COLUMNS[key]}"
-        return self.d.json_get(scope.expr, key)
+        assert scope.expr is not None
+        return self.d.json_get(scope.expr, key, _SYSTEM_KINDS[key].column_type)
+
+    def _file_ids(self, scope: Scope, attr: Attribute, e: str) -> str:
+        """The FROM item of the file ids a media attribute keeps in a component's JSON, as ``e``."""
+        assert scope.expr is not None
+        return self.d.json_each(self.d.json_get(scope.expr, attr.name), e)
 
     # -- WHERE --
 
@@ -174,14 +185,13 @@ class Compiler:
         target = self.schemas.target(attr)
         t = self.alias()
         if scope.alias is None:  # media inside a component: file ids in its JSON
-            ids = self.field(scope, attr)
             table = self.d.quote(target.table)
             if attr.many:
                 e = self.alias("e")
-                joins = (f"LEFT JOIN {self.d.json_each(ids, e)} ON 1 = 1 "
-                         f"LEFT JOIN {table} AS {t} ON {t}.id = {e}.value")
+                joins = (f"LEFT JOIN {self._file_ids(scope, attr, e)} ON 1 = 1 "
+                         f"LEFT JOIN {table} AS {t} ON {t}.id = {self.d.json_element(e, ColumnType.BIGINT)}")
             else:
-                joins = f"LEFT JOIN {table} AS {t} ON {t}.id = {ids}"
+                joins = f"LEFT JOIN {table} AS {t} ON {t}.id = {self.field(scope, attr, ColumnType.BIGINT)}"
             return self._exists(joins, self.where(Scope(target, t, relation=True), value, params, path))
         inner = self.where(Scope(target, t, relation=True), value, params, path)
         if inner is None:
@@ -216,7 +226,7 @@ class Compiler:
         if not attr.repeatable:
             return self.where(Scope(component, expr=expr), value, params, path)
         e = self.alias("e")
-        inner = self.where(Scope(component, expr=f"{e}.value"), value, params, path)
+        inner = self.where(Scope(component, expr=self.d.json_element(e)), value, params, path)
         return self._exists(f"LEFT JOIN {self.d.json_each(expr, e)} ON 1 = 1", inner)
 
     # -- operators on one field --
@@ -306,19 +316,18 @@ class Compiler:
             if not attr.repeatable:
                 return self.sort_expr(Scope(component, expr=expr), rest, desc)
             e = self.alias("e")
-            inner = self.sort_expr(Scope(component, expr=f"{e}.value"), rest, desc)
+            inner = self.sort_expr(Scope(component, expr=self.d.json_element(e)), rest, desc)
             return f"(SELECT {aggregate}({inner}) FROM {self.d.json_each(expr, e)})"
         target = self.schemas.target(attr)
         t = self.alias()
         inner = self.sort_expr(Scope(target, t), rest, desc)
         if scope.alias is None:  # media in a component
-            ids = self.field(scope, attr)
             table = self.d.quote(target.table)
             if attr.many:
                 e = self.alias("e")
-                return f"(SELECT {aggregate}({inner}) FROM {self.d.json_each(ids, e)} JOIN {table} AS {t} " \
-                       f"ON {t}.id = {e}.value)"
-            return f"(SELECT {inner} FROM {table} AS {t} WHERE {t}.id = {ids})"
+                return f"(SELECT {aggregate}({inner}) FROM {self._file_ids(scope, attr, e)} JOIN {table} AS {t} " \
+                       f"ON {t}.id = {self.d.json_element(e, ColumnType.BIGINT)})"
+            return f"(SELECT {inner} FROM {table} AS {t} WHERE {t}.id = {self.field(scope, attr, ColumnType.BIGINT)})"
         outer, key, related = self._related(scope.alias, attr, t)
         return f"(SELECT {aggregate}({inner}) FROM {related} WHERE {key} = {outer})"
 
