@@ -24,22 +24,18 @@ any request, and delivers those (``minikoa.dispatcher``).
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import ipaddress
 import json
 import re
 import secrets
-import socket
 import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 from ..content.documents import now_iso
 from ..errors import NotFoundError, ValidationError
 from ..http.jsoncodec import dumps
+from .guard import check_url
+from .signing import WebhookVerificationError, new_secret, sign, verify
 
 __all__ = ["Webhooks", "sign", "verify", "new_secret", "check_url", "WebhookVerificationError",
            "HOOKS", "EVENTS", "OUTBOX", "ATTEMPTS"]
@@ -54,109 +50,6 @@ _HEADER = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")
 #: Headers a webhook may not set: the signature and delivery ones are minikoa's.
 _RESERVED_HEADERS = frozenset({"content-type", "content-length", "host", "x-strapi-event", "webhook-id",
                                "webhook-timestamp", "webhook-signature"})
-
-
-class WebhookVerificationError(ValueError):
-    """A delivery whose signature or timestamp does not check out."""
-
-
-# -- signatures -----------------------------------------------------------------------------
-
-
-def new_secret() -> str:
-    """``whsec_`` + base64 of 32 random bytes (the Standard Webhooks form)."""
-    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode("ascii")
-
-
-def _key(secret: str) -> bytes:
-    return base64.b64decode(secret[6:] if secret.startswith("whsec_") else secret)
-
-
-def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
-    """The ``webhook-signature`` value: ``v1,`` + base64 HMAC-SHA256 of ``id.timestamp.body``."""
-    signed = f"{message_id}.{timestamp}.".encode() + body
-    digest = hmac.new(_key(secret), signed, hashlib.sha256).digest()
-    return "v1," + base64.b64encode(digest).decode("ascii")
-
-
-def verify(secret: str, headers: Mapping[str, str], body: bytes | str, tolerance: int = 300,
-           now: float | None = None) -> None:
-    """Check a delivery as a receiver: raises WebhookVerificationError unless it is genuine and fresh.
-
-    ``headers`` may be any case-insensitive or plain mapping; every signature
-    in ``webhook-signature`` (space-separated, for secret rotation) is tried,
-    compared in constant time.
-    """
-    lowered = {k.lower(): v for k, v in headers.items()}
-    message_id, stamp, signatures = (lowered.get("webhook-id"), lowered.get("webhook-timestamp"),
-                                     lowered.get("webhook-signature"))
-    if not message_id or not stamp or not signatures:
-        raise WebhookVerificationError("missing webhook-id, webhook-timestamp or webhook-signature")
-    try:
-        timestamp = int(stamp)
-    except ValueError:
-        raise WebhookVerificationError("webhook-timestamp is not a number") from None
-    now = time.time() if now is None else now
-    if abs(now - timestamp) > tolerance:
-        raise WebhookVerificationError("webhook-timestamp is outside the tolerance")
-    data = body.encode() if isinstance(body, str) else body
-    try:
-        expected = sign(secret, message_id, timestamp, data).encode()
-    except (ValueError, TypeError):
-        raise WebhookVerificationError("the secret is not a valid whsec_ secret") from None
-    if not any(hmac.compare_digest(expected, candidate.encode()) for candidate in signatures.split()):
-        raise WebhookVerificationError("no signature matches")
-
-
-# -- the SSRF guard -------------------------------------------------------------------------
-
-
-def _blocked(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return (address.is_loopback or address.is_private or address.is_link_local or address.is_multicast
-            or address.is_reserved or address.is_unspecified)
-
-
-def check_url(url: str, *, allow_private: bool = False, allow_list: Iterable[str] = ()) -> str | None:
-    """400 unless ``url`` is http(s) to a public address (or one the allow-list names).
-
-    Returns the address to connect to: the one checked here (so a DNS answer
-    that changes afterwards cannot redirect the connection), or None when
-    the host need not be checked (``allow_private``, or a host name on the
-    allow-list).
-    """
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationError("A webhook url must be an http or https URL with a host",
-                              {"key": "url", "value": url[:200]})
-    if allow_private:
-        return None
-    host = parts.hostname
-    allowed = list(allow_list)
-    if host in allowed:
-        return None
-    networks = []
-    for item in allowed:
-        try:
-            networks.append(ipaddress.ip_network(item, strict=False))
-        except ValueError:
-            continue
-    try:
-        infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80),
-                                   proto=socket.IPPROTO_TCP)
-    except OSError:
-        raise ValidationError(f"The webhook host {host!r} does not resolve", {"key": "url"}) from None
-    first = None
-    for info in infos:
-        text = info[4][0].split("%", 1)[0]
-        address = ipaddress.ip_address(text)
-        if _blocked(address) and not any(address in network for network in networks):
-            raise ValidationError(
-                f"The webhook url resolves to a non-public address ({address}); set server.webhooks.allowPrivate "
-                "or add it to server.webhooks.allowList to allow it", {"key": "url"})
-        first = first or text
-    return first
 
 
 # -- the registry ---------------------------------------------------------------------------
