@@ -27,7 +27,7 @@ from .content.documents import DocumentService
 from .content.events import Events
 from .content.layer import ModelLayer
 from .content.schema import Schemas
-from .db import connect
+from .db import Database, connect
 from .errors import HttpError, MethodNotAllowedError, error_body, to_http_error
 from .http.body import DEFAULT_LIMITS, BodyLimits
 from .http.context import Context
@@ -39,6 +39,7 @@ from .project.config import Config, load_dotenv
 from .project.loader import LoadError, load_project
 from .project.registry import ClassRegistry, Controller, Registry, Service
 from .routing.router import Router
+from .webhooks import Webhooks
 
 __all__ = ["App", "Route"]
 
@@ -143,6 +144,10 @@ class App:
         #: In-process events (``app.events.on("entry.create", fn)``).
         self.events = Events()
         self._db: ModelLayer | None = None
+        #: The webhooks (``create``, ``list``, ``get``, ``update``, ``delete``, ``trigger``, ...). Made here,
+        #: with nothing done yet; ``build()`` sets them up (tables, declared webhooks, the events subscription),
+        #: and so does their first use on an app not yet built (see ``minikoa.webhooks.registry``).
+        self.webhooks = Webhooks(self.config, self._database, self.events)
 
     @classmethod
     def load(cls, path: str | Path, **options: Any) -> App:
@@ -170,12 +175,9 @@ class App:
             self._db = ModelLayer(self.content_types, self.events, lambda: connect(connection, self.root), self.config)
         return self._db
 
-    @property
-    def webhooks(self) -> Any:
-        """The webhooks (``create``, ``list``, ``get``, ``update``, ``delete``, ``trigger``, ...)."""
-        if not self.db.ready:
-            self.db.setup()
-        return self.db.webhooks
+    def _database(self) -> Database:
+        """The database in use (opened on first use; reopened if the app is used after ``destroy``)."""
+        return self.db.db
 
     def documents(self, uid: str) -> DocumentService:
         """The document service of content-type ``uid`` (``find_many``, ``create``, ...)."""
@@ -367,6 +369,7 @@ class App:
                 return self._handler
             if len(self.content_types) > 1 or self._db is not None:  # more than the built-in file type
                 self.db.setup()
+                self.webhooks.setup()
                 self.add_core_components()
             for route in self._routes:
                 route.endpoint = self._compile_route(route)
@@ -478,14 +481,16 @@ class App:
         self._destroy_hooks.append(hook)
 
     def destroy(self) -> None:
-        """Run the destroy hooks once, newest first (src/index.py's ``destroy(app)``), then
-        close the database."""
+        """Run the destroy hooks once, newest first (src/index.py's ``destroy(app)``), stop delivering
+        webhooks (attempts in flight get ``server.webhooks.shutdownDeadline`` seconds), then close the
+        database."""
         hooks, self._destroy_hooks = self._destroy_hooks, []
         for hook in reversed(hooks):
             try:
                 hook()
             except Exception:
                 log.exception("destroy hook %s failed", describe(hook))
+        self.webhooks.stop()
         if self._db is not None:
             self._db.close()
 

@@ -57,8 +57,6 @@ class Events:
     def __init__(self) -> None:
         self._listeners: dict[str, list[Listener]] = {}
         self._transactional: dict[str, list[TransactionalListener]] = {}
-        #: Called at once, inside the emitting transaction: the webhook outbox (until it subscribes itself).
-        self.sink: Callable[[str, Any], Any] | None = None
         #: The database whose commit after-commit listeners wait for (set by the model layer).
         self.db: Database | None = None
 
@@ -104,7 +102,7 @@ class Events:
 
     def listening(self, name: str) -> bool:
         """Whether anything takes ``name``, inside the transaction or after it."""
-        return bool(self.sink is not None or self._transactional.get(name) or self._transactional.get("*")
+        return bool(self._transactional.get(name) or self._transactional.get("*")
                     or self._listeners.get(name) or self._listeners.get("*"))
 
     def emit(self, name: str, payload: dict[str, Any] | Payload) -> None:
@@ -126,8 +124,6 @@ class Events:
 
             def lazy() -> dict[str, Any]:
                 return value
-        if self.sink is not None:
-            self.sink(name, lazy)
         transactional = self._transactional
         for listener in transactional.get(name, ()):
             listener(name, lazy)
