@@ -173,9 +173,9 @@ def _app(path: Path, **webhooks: Any) -> Any:
 
 def _outbox(app: Any, status: str | None = None) -> int:
     """Delivery rows (events recorded but not yet fanned out into rows are fanned out first)."""
-    from minikoa.webhooks.registry import OUTBOX
+    from minikoa.webhooks.tables import OUTBOX
 
-    app.webhooks.fan_out(limit=1_000_000)
+    app.webhooks.outbox.fan_out(limit=1_000_000)
     if status is None:
         return app.db.connection.scalar(f"SELECT COUNT(*) FROM {OUTBOX}")
     return app.db.connection.scalar(f"SELECT COUNT(*) FROM {OUTBOX} WHERE status = ?", [status])
@@ -195,7 +195,7 @@ def _check_created(reply: Reply) -> str | None:
 
 def _check_samples(receiver: Receiver, path: str, secret: str, want: int, seconds: float) -> str | None:
     """Wait until ``path`` got ``want`` deliveries; None if they did and their signatures verify."""
-    from minikoa.webhooks.registry import WebhookVerificationError, verify
+    from minikoa.webhooks import WebhookVerificationError, verify
 
     deadline = time.monotonic() + seconds
     stats = receiver.stats(path)

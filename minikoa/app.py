@@ -26,7 +26,7 @@ from .content.documents import DocumentService
 from .content.events import Events
 from .content.layer import ModelLayer
 from .content.schema import Schemas
-from .db import connect
+from .db import Database, connect
 from .errors import HttpError, MethodNotAllowedError
 from .http.body import DEFAULT_LIMITS, BodyLimits
 from .http.context import Context
@@ -37,7 +37,10 @@ from .project import resolve as _resolve
 from .project.config import Config, load_dotenv
 from .project.loader import LoadError, load_project
 from .project.registry import ClassRegistry, Controller, Registry, Service
+from .rest import core_controller, core_service
 from .routing.router import Router
+from .webhooks import Webhooks
+from .webhooks.admin import mount_admin
 
 __all__ = ["App", "Route"]
 
@@ -142,6 +145,10 @@ class App:
         #: In-process events (``app.events.on("entry.create", fn)``).
         self.events = Events()
         self._db: ModelLayer | None = None
+        #: The webhooks (``create``, ``list``, ``get``, ``update``, ``delete``, ``trigger``, ...). Made here,
+        #: with nothing done yet; ``build()`` sets them up (tables, declared webhooks, the events subscription),
+        #: and so does their first use on an app not yet built (see ``minikoa.webhooks.registry``).
+        self.webhooks = Webhooks(self.config, self._database, self.events)
 
     @classmethod
     def load(cls, path: str | Path, **options: Any) -> App:
@@ -169,12 +176,9 @@ class App:
             self._db = ModelLayer(self.content_types, self.events, lambda: connect(connection, self.root), self.config)
         return self._db
 
-    @property
-    def webhooks(self) -> Any:
-        """The webhooks (``create``, ``list``, ``get``, ``update``, ``delete``, ``trigger``, ...)."""
-        if not self.db.ready:
-            self.db.setup()
-        return self.db.webhooks
+    def _database(self) -> Database:
+        """The database in use (opened on first use; reopened if the app is used after ``destroy``)."""
+        return self.db.db
 
     def documents(self, uid: str) -> DocumentService:
         """The document service of content-type ``uid`` (``find_many``, ``create``, ...)."""
@@ -325,10 +329,12 @@ class App:
             except (ValueError, TypeError, LookupError) as exc:
                 raise ValueError(f"{where} ({route['method']} {full}): {exc}") from None
 
+    def mount_admin(self) -> None:
+        """Add the admin API (``/admin/webhooks``, guarded by the admin token); a project has it."""
+        mount_admin(self)
+
     def add_core_components(self) -> None:
         """Give every api content-type without a controller or service the core ones (Strapi's rule)."""
-        from .rest import core_controller, core_service
-
         for uid in self.content_types:
             if not uid.startswith("api::"):
                 continue
@@ -366,6 +372,7 @@ class App:
                 return self._handler
             if len(self.content_types) > 1 or self._db is not None:  # more than the built-in file type
                 self.db.setup()
+                self.webhooks.setup()
                 self.add_core_components()
             for route in self._routes:
                 route.endpoint = self._compile_route(route)
@@ -456,14 +463,16 @@ class App:
         self._destroy_hooks.append(hook)
 
     def destroy(self) -> None:
-        """Run the destroy hooks once, newest first (src/index.py's ``destroy(app)``), then
-        close the database."""
+        """Run the destroy hooks once, newest first (src/index.py's ``destroy(app)``), stop delivering
+        webhooks (attempts in flight get ``server.webhooks.shutdownDeadline`` seconds), then close the
+        database."""
         hooks, self._destroy_hooks = self._destroy_hooks, []
         for hook in reversed(hooks):
             try:
                 hook()
             except Exception:
                 log.exception("destroy hook %s failed", describe(hook))
+        self.webhooks.stop()
         if self._db is not None:
             self._db.close()
 

@@ -35,7 +35,6 @@ class ModelLayer:
         #: opens the database (``minikoa.db.connect`` with the app's config), on first use
         self._connect = connect
         self.config = config if config is not None else {}
-        self._webhooks: Any = None
         self.lifecycles = Lifecycles()
         self._db: Database | None = None
         self._engine: Any = None
@@ -77,20 +76,8 @@ class ModelLayer:
                 ctype.lifecycles = None  # subscribed once, even if setup runs again
         sync(self.db, self.schemas)
         self._services.clear()
-        self.webhooks.setup()
         self.events.db = self.db
-        self.events.sink = self.webhooks.enqueue
         self.ready = True
-        self.webhooks.start_if_needed()
-
-    @property
-    def webhooks(self) -> Any:
-        """``app.webhooks``: the webhook registry and outbox over this database."""
-        if self._webhooks is None:
-            from ..webhooks.registry import Webhooks
-
-            self._webhooks = Webhooks(self, self.config)
-        return self._webhooks
 
     @property
     def populate_relations(self) -> bool:
@@ -136,10 +123,8 @@ class ModelLayer:
                 return engine.count(uid, params, status=status)
         return _Bound()
 
-    def close(self, deadline: float | None = None) -> None:
-        """Stop delivering webhooks (in-flight attempts get ``deadline`` seconds), close the database."""
-        if self._webhooks is not None:
-            self._webhooks.stop(deadline)
+    def close(self) -> None:
+        """Close the database."""
         if self._db is not None:
             self._db.close()
             self._db = None

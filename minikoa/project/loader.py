@@ -172,9 +172,7 @@ class _ProjectLoader:
             app.use(spec)
 
         app.add_core_components()
-        from ..webhooks.admin import mount_admin
-
-        mount_admin(app)
+        app.mount_admin()
         for api, file, routes in self.route_files:
             try:
                 app.mount(routes, api=api, source=str(file))

@@ -1,10 +1,26 @@
-"""Webhooks: the registry, the transactional outbox, signatures, the SSRF guard and delivery.
+"""Webhooks: Strapi's webhooks, durable. Every change a webhook listens to is delivered, at least once.
 
-Webhooks learn about writes from content events; every event is recorded in
-the transaction of the change that caused it and delivered by a dispatcher
-outside any request.
+The layer learns about writes by subscribing to content events
+(``minikoa.content.events``) inside the writer's transaction, so each event
+is recorded in the same transaction as the change that caused it: a
+committed change always has its deliveries queued, a rolled-back one never
+has any. A few threads per process deliver the queue outside any request,
+signed, with leases, retries and an attempts log.
+
+* ``registry``: ``Webhooks``, which is ``app.webhooks`` (create, list, get,
+  update, delete, rotate_secret, trigger, deliveries), the webhooks declared
+  in config, and the steps that set the layer up and start delivering;
+* ``tables``: the tables, as ``minikoa.db`` specs;
+* ``outbox``: recording events, fanning them out, claiming and settling deliveries;
+* ``dispatcher``: the delivery threads, retries, leases, shutdown, fork safety;
+* ``transport``: one HTTP attempt, to the address the guard checked, within a deadline;
+* ``signing``: the Standard Webhooks signature, ``sign`` and ``verify``;
+* ``guard``: the SSRF guard, ``check_url``;
+* ``admin``: the ``/admin/webhooks`` REST API.
 """
 
-from .registry import Webhooks, WebhookVerificationError, check_url, new_secret, sign, verify
+from .guard import check_url
+from .registry import Webhooks
+from .signing import WebhookVerificationError, new_secret, sign, verify
 
 __all__ = ["Webhooks", "sign", "verify", "new_secret", "check_url", "WebhookVerificationError"]

@@ -21,15 +21,30 @@ from __future__ import annotations
 
 import hmac
 import os
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol
 
 from ..errors import UnauthorizedError, ValidationError
+from ..http.context import Context
+from .registry import Config, Webhooks
 
-__all__ = ["mount_admin", "is_admin"]
+__all__ = ["mount_admin", "is_admin", "AdminApp"]
 
 
-def is_admin(ctx: Any, config: Any, app: Any) -> bool:
+class AdminApp(Protocol):
+    """What the admin API needs of the app (``minikoa.App``)."""
+
+    @property
+    def config(self) -> Config: ...
+
+    @property
+    def webhooks(self) -> Webhooks: ...
+
+    def route(self, method: str, path: str, handler: Callable[[Context], Any], *, name: str,
+              policies: Sequence[Any]) -> Any: ...
+
+
+def is_admin(ctx: Context, config: Any, app: AdminApp) -> bool:
     """Policy: the request carries the admin token."""
     token = app.config.get("admin.token") or os.environ.get("ADMIN_TOKEN")
     header = ctx.get("Authorization") or ""
@@ -39,7 +54,7 @@ def is_admin(ctx: Any, config: Any, app: Any) -> bool:
     return True
 
 
-def _body(ctx: Any) -> dict[str, Any]:
+def _body(ctx: Context) -> dict[str, Any]:
     body = ctx.request_body
     data = body.get("data", body) if isinstance(body, Mapping) else None
     if not isinstance(data, Mapping):
@@ -47,42 +62,42 @@ def _body(ctx: Any) -> dict[str, Any]:
     return dict(data)
 
 
-def mount_admin(app: Any) -> None:
+def mount_admin(app: AdminApp) -> None:
     """Add the admin webhook routes to ``app``."""
-    hooks = lambda: app.webhooks  # noqa: E731 - the registry is made when the app is built
+    hooks = app.webhooks
     policies = [is_admin]
 
-    def list_(ctx: Any) -> Any:
-        return {"data": hooks().list()}
+    def list_(ctx: Context) -> Any:
+        return {"data": hooks.list()}
 
-    def create(ctx: Any) -> Any:
+    def create(ctx: Context) -> Any:
         data = _body(ctx)
         unknown = set(data) - {"name", "url", "events", "headers", "enabled"}
         if unknown:
             key = sorted(unknown)[0]
             raise ValidationError(f"Invalid key {key}", {"key": key, "source": "body"})
         ctx.status = 201
-        return {"data": hooks().create(**data)}
+        return {"data": hooks.create(**data)}
 
-    def one(ctx: Any) -> Any:
-        return {"data": hooks().get(ctx.params["id"])}
+    def one(ctx: Context) -> Any:
+        return {"data": hooks.get(ctx.params["id"])}
 
-    def update(ctx: Any) -> Any:
-        return {"data": hooks().update(ctx.params["id"], **_body(ctx))}
+    def update(ctx: Context) -> Any:
+        return {"data": hooks.update(ctx.params["id"], **_body(ctx))}
 
-    def delete(ctx: Any) -> Any:
-        hooks().delete(ctx.params["id"])
+    def delete(ctx: Context) -> Any:
+        hooks.delete(ctx.params["id"])
         ctx.status = 204
 
-    def trigger(ctx: Any) -> Any:
+    def trigger(ctx: Context) -> Any:
         ctx.status = 202
-        return {"data": hooks().trigger(ctx.params["id"])}
+        return {"data": hooks.trigger(ctx.params["id"])}
 
-    def rotate(ctx: Any) -> Any:
-        return {"data": hooks().rotate_secret(ctx.params["id"])}
+    def rotate(ctx: Context) -> Any:
+        return {"data": hooks.rotate_secret(ctx.params["id"])}
 
-    def deliveries(ctx: Any) -> Any:
-        return {"data": hooks().deliveries(ctx.params["id"])}
+    def deliveries(ctx: Context) -> Any:
+        return {"data": hooks.deliveries(ctx.params["id"])}
 
     for method, path, handler, name in (
         ("GET", "/admin/webhooks", list_, "admin::webhooks.find"),

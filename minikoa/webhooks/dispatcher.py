@@ -8,9 +8,11 @@ commit; the pool fans them out into outbox rows, one per webhook.
 
 **Claiming.** A thread takes the next due row with one atomic UPDATE that
 sets a lease (``lease_until``, ``lease_owner``), skipping webhooks that
-already have ``perWebhook`` attempts in flight here; several workers sharing the
-database each deliver a row once in normal operation, and a row whose worker
-died mid-attempt is taken again once its lease has expired. Delivery is
+already have ``perWebhook`` attempts in flight here (``Outbox.claim``, the
+one statement a database with row locks words differently); several
+workers sharing the database each deliver a row once in normal operation,
+and a row whose worker died mid-attempt is taken again once its lease has
+expired. Delivery is
 therefore at least once; a receiver tells repeats apart by ``webhook-id``,
 which stays the same across retries.
 
@@ -29,7 +31,6 @@ deadline; everything else stays queued for the next start.
 from __future__ import annotations
 
 import email.utils
-import json
 import logging
 import os
 import random
@@ -37,16 +38,16 @@ import socket
 import threading
 import time
 import weakref
-from typing import Any
+from typing import Any, Protocol, TypedDict
 
 import requests
 
-from ..content.documents import now_iso
 from ..errors import ValidationError
 from . import transport
-from .registry import ATTEMPTS, HOOKS, OUTBOX, sign
+from .outbox import Delivery, Outbox
+from .signing import sign
 
-__all__ = ["Dispatcher", "SCHEDULE"]
+__all__ = ["Dispatcher", "Source", "Target", "SCHEDULE"]
 
 log = logging.getLogger("minikoa.webhooks")
 
@@ -65,12 +66,40 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
+class Target(TypedDict):
+    """Where and how to deliver to one webhook."""
+
+    url: str
+    secret: str
+    headers: dict[str, str]
+    enabled: bool
+
+
+class Source(Protocol):
+    """What a dispatcher needs of the webhooks it delivers (``minikoa.webhooks.Webhooks``)."""
+
+    @property
+    def outbox(self) -> Outbox: ...
+
+    def setting(self, key: str, default: Any) -> Any:
+        """``server.webhooks.<key>``."""
+
+    def check_url(self, url: str) -> str | None:
+        """The SSRF guard with the app's settings: the address to connect to (None: resolve the name)."""
+
+    def target(self, hook_id: int) -> Target | None:
+        """The webhook's url, secret, headers and state; None if it was deleted."""
+
+    def disable(self, hook_id: int, reason: str) -> None: ...
+
+
 class Dispatcher:
     """The delivery threads of one app in one process."""
 
-    def __init__(self, webhooks: Any) -> None:
-        self.webhooks = webhooks
-        setting = webhooks.setting
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.outbox = source.outbox
+        setting = source.setting
         self.threads_wanted = int(setting("workers", 2))
         self.timeout = float(setting("timeout", 15))
         self.lease = float(setting("leaseSeconds", max(60.0, self.timeout * 2 + 5)))
@@ -92,7 +121,7 @@ class Dispatcher:
 
     @property
     def session(self) -> requests.Session:
-        """The requests session the threads share (see ``minikoa.transport``)."""
+        """The requests session the threads share (see ``transport``)."""
         if self._session is None:
             self._session = transport.new_session()
         return self._session
@@ -126,9 +155,10 @@ class Dispatcher:
         return done
 
     def _run(self) -> None:
+        outbox = self.outbox
         while not self._stop.is_set():
             try:
-                self.webhooks.fan_out()
+                outbox.fan_out()
                 row = self.claim()
             except Exception:
                 log.exception("webhook dispatcher could not claim a delivery")
@@ -140,54 +170,37 @@ class Dispatcher:
             try:
                 self.deliver(row)
             except Exception:
-                log.exception("webhook delivery %s failed unexpectedly", row.get("id"))
+                log.exception("webhook delivery %s failed unexpectedly", row["id"])
 
     def _idle_wait(self) -> float:
-        due = self.webhooks.db.scalar(f"SELECT MIN(next_attempt_at) FROM {OUTBOX} WHERE status = 'pending'")
+        due = self.outbox.next_due()
         if due is None:
             return self.poll
-        return max(0.01, min(self.poll, due - self.webhooks.clock()))
+        return max(0.01, min(self.poll, due - self.outbox.clock()))
 
     # -- one delivery -----------------------------------------------------------
 
-    def claim(self) -> dict[str, Any] | None:
-        """Lease the next due row: pending and due, or delivering with an expired lease.
+    def claim(self) -> Delivery | None:
+        """Lease the next due row: pending and due, or delivering with an expired lease (``Outbox.claim``).
 
-        Two LIMIT 1 lookups, each walking its own index (an OR of the two would
-        make SQLite read and sort every due row while it holds the write
-        lock). A webhook with ``perWebhook`` attempts already in flight from
-        this process is skipped, so one slow receiver cannot take every
-        thread (by default half of them, at least one).
+        A webhook with ``perWebhook`` attempts already in flight from this
+        dispatcher is skipped, so one slow receiver cannot take every thread
+        (by default half of them, at least one).
         """
-        now = self.webhooks.clock()
-        db = self.webhooks.db
-        busy = (f"webhook_id NOT IN (SELECT webhook_id FROM {OUTBOX} WHERE status = 'delivering' "
-                f"AND lease_owner = ? AND lease_until >= ? GROUP BY webhook_id HAVING COUNT(*) >= ?)")
-        with db.atomic():
-            rows = db.query_dicts(
-                f"UPDATE {OUTBOX} SET status = 'delivering', lease_until = ?, lease_owner = ? WHERE id = ("
-                f"SELECT id FROM (SELECT * FROM (SELECT id, next_attempt_at AS due FROM {OUTBOX} "
-                f"WHERE status = 'pending' AND next_attempt_at <= ? AND {busy} ORDER BY next_attempt_at, id LIMIT 1) "
-                f"UNION ALL SELECT * FROM (SELECT id, lease_until AS due FROM {OUTBOX} WHERE status = 'delivering' "
-                f"AND lease_until < ? ORDER BY lease_until, id LIMIT 1)) ORDER BY due, id LIMIT 1) "
-                "RETURNING id, webhook_id, event, payload, message_id, attempts",
-                [now + self.lease, self.owner, now, self.owner, now, self.per_webhook, now])
-        return rows[0] if rows else None
+        return self.outbox.claim(self.owner, self.lease, self.per_webhook)
 
-    def deliver(self, row: dict[str, Any]) -> None:
+    def deliver(self, row: Delivery) -> None:
         """One attempt for a leased row, its log line, and what happens next."""
-        db = self.webhooks.db
-        hooks = db.query_dicts(f"SELECT * FROM {HOOKS} WHERE id = ?", [row["webhook_id"]])
+        hook = self.source.target(row["webhook_id"])
         attempt = row["attempts"] + 1
-        if not hooks:
+        if hook is None:
             return  # the webhook was deleted: its rows went with it
-        hook = hooks[0]
         if not hook["enabled"] and row["event"] != "trigger-test":
             self._finish(row, attempt, "failed", None, "webhook disabled", 0.0, log_attempt=False)
             return
         body = row["payload"].encode("utf-8")
-        timestamp = int(self.webhooks.clock())
-        headers = {**self.default_headers, **_json(hook["headers"]),
+        timestamp = int(self.outbox.clock())
+        headers = {**self.default_headers, **hook["headers"],
                    "Content-Type": "application/json", "X-Strapi-Event": row["event"],
                    "webhook-id": row["message_id"], "webhook-timestamp": str(timestamp),
                    "webhook-signature": sign(hook["secret"], row["message_id"], timestamp, body)}
@@ -197,7 +210,7 @@ class Dispatcher:
         try:
             # Checked again now (DNS may have changed since the webhook was saved),
             # and the connection goes to the address this check approved.
-            address = self.webhooks.check_url(hook["url"])
+            address = self.source.check_url(hook["url"])
             response = transport.post(self.session, hook["url"], body, headers, self.timeout, address)
             status = response.status_code
             retry_after = _retry_after(response.headers.get("Retry-After"))
@@ -214,38 +227,20 @@ class Dispatcher:
         if error is None:
             self._finish(row, attempt, "delivered", status, None, duration)
         elif status == 410:
-            with db.atomic():
-                db.execute(f"UPDATE {HOOKS} SET enabled = 0, disabled_reason = ? WHERE id = ?",
-                           ["410 Gone from the receiver", hook["id"]])
+            self.source.disable(row["webhook_id"], "410 Gone from the receiver")
             self._finish(row, attempt, "failed", status, error, duration)
-            log.warning("webhook %s answered 410 Gone: disabled", hook["id"])
+            log.warning("webhook %s answered 410 Gone: disabled", row["webhook_id"])
         elif attempt > len(self.schedule):
             self._finish(row, attempt, "failed", status, error, duration)
         else:
             delay = self.schedule[attempt - 1] * (1 + random.uniform(-self.jitter, self.jitter))
             if retry_after is not None:
                 delay = max(delay, retry_after)
-            self._finish(row, attempt, "pending", status, error, duration, next_at=self.webhooks.clock() + delay)
+            self._finish(row, attempt, "pending", status, error, duration, next_at=self.outbox.clock() + delay)
 
-    def _finish(self, row: dict[str, Any], attempt: int, status: str, code: int | None, error: str | None,
+    def _finish(self, row: Delivery, attempt: int, status: str, code: int | None, error: str | None,
                 duration: float, next_at: float | None = None, log_attempt: bool = True) -> None:
-        db = self.webhooks.db
-        with db.atomic():
-            cursor = db.execute(
-                f"UPDATE {OUTBOX} SET status = ?, attempts = ?, last_status = ?, last_error = ?, "
-                "next_attempt_at = COALESCE(?, next_attempt_at), lease_until = NULL, lease_owner = NULL "
-                "WHERE id = ? AND lease_owner = ?", [status, attempt, code, error, next_at, row["id"], self.owner])
-            # No row: the webhook was deleted during the attempt (its rows went with it),
-            # or our lease expired and another worker owns the row now.
-            if log_attempt and cursor.rowcount:
-                db.execute(f"INSERT INTO {ATTEMPTS} (outbox_id, webhook_id, attempt, at, status_code, duration_ms, "
-                           "error) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           [row["id"], row["webhook_id"], attempt, now_iso(), code, round(duration, 2), error])
-
-
-def _json(text: str) -> dict[str, Any]:
-    value = json.loads(text)
-    return value if isinstance(value, dict) else {}
+        self.outbox.finish(row, self.owner, attempt, status, code, error, duration, next_at, log_attempt)
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -1,223 +1,197 @@
-"""Webhooks: the registry, the transactional outbox, signatures and the SSRF guard.
+"""``app.webhooks``: the webhooks of an app, kept in its database, and their lifecycle.
 
-Strapi keeps its webhook queue in memory, tries once and forgets. Here every
-event a webhook listens to is recorded in the same transaction as the change
-that caused it (one row per event: the payload and the webhooks it goes
-to): a committed change always has its deliveries queued, even if the
-process dies the next instant, and a rolled-back one never has any. The
-dispatcher fans each event out into one *outbox* row per webhook, outside
-any request, and delivers those (``minikoa.dispatcher``).
+* ``create(name=, url=, events=[...], headers={...})`` returns the webhook
+  with its secret (see ``signing``), shown this once; ``list``, ``get``,
+  ``update``, ``delete``, ``rotate_secret``, ``trigger`` (a test delivery),
+  ``deliveries`` (the attempts log) and ``queued`` (every outbox row).
+* URLs pass the SSRF guard (``guard``) with ``server.webhooks.allowPrivate``
+  and ``allowList`` when a webhook is saved, and again before every attempt.
+* Webhooks declared in ``config/server.py`` (``server.webhooks.endpoints``)
+  are kept in step with the config: added, updated in place (same id and
+  secret), removed when they leave it.
 
-* ``app.webhooks.create(name=, url=, events=[...], headers={...})`` returns
-  the webhook with its secret (``whsec_`` + base64 of 32 random bytes), shown
-  this once; ``list``, ``get``, ``update``, ``delete``, ``rotate_secret``,
-  ``trigger`` (a test delivery) and ``deliveries`` (the attempts log).
-* Requests carry Strapi's ``X-Strapi-Event`` header and the Standard
-  Webhooks headers ``webhook-id``, ``webhook-timestamp`` and
-  ``webhook-signature`` (``v1,`` + base64 HMAC-SHA256 of
-  ``id.timestamp.body``); receivers check them with ``verify``.
-* URLs that resolve to loopback, private, link-local, multicast or reserved
-  addresses are refused when a webhook is saved and again before every
-  attempt, unless ``server.webhooks.allowPrivate`` is true or the host is in
-  ``server.webhooks.allowList`` (host names or CIDR networks).
+**Steps.** Making a ``Webhooks`` does nothing but remember its
+collaborators. ``setup()`` is the named step that makes it work (``App.build``
+runs it): it creates or evolves the tables, syncs the declared webhooks,
+subscribes the outbox to the app's events (inside the writer's transaction,
+``Events.transactional``) and, when a previous run left work, starts the
+dispatcher. A method called before that (on an app not built yet) runs
+``setup()`` first. After that the dispatcher starts on the first recorded
+event, when its transaction commits (``wake``), and stops with the app
+(``stop``).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import ipaddress
 import json
 import re
-import secrets
-import socket
-import time
+import threading
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..content.documents import now_iso
+from ..content.events import Events
+from ..db import Database, Dialect
 from ..errors import NotFoundError, ValidationError
 from ..http.jsoncodec import dumps
+from . import tables
+from .guard import check_url
+from .outbox import EVENT_NAME, Outbox
+from .signing import new_secret
+from .tables import HOOKS
 
-__all__ = ["Webhooks", "sign", "verify", "new_secret", "check_url", "WebhookVerificationError",
-           "HOOKS", "EVENTS", "OUTBOX", "ATTEMPTS"]
+if TYPE_CHECKING:
+    from .dispatcher import Dispatcher, Target
 
-HOOKS = "minikoa_webhooks"
-EVENTS = "minikoa_webhook_events"
-OUTBOX = "minikoa_webhook_outbox"
-ATTEMPTS = "minikoa_webhook_attempts"
+__all__ = ["Webhooks", "Config"]
 
-_EVENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
 _HEADER = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")
 #: Headers a webhook may not set: the signature and delivery ones are minikoa's.
 _RESERVED_HEADERS = frozenset({"content-type", "content-length", "host", "x-strapi-event", "webhook-id",
                                "webhook-timestamp", "webhook-signature"})
+#: Webhooks, deliveries or attempts as the API shows them (``list`` is a method name in the class).
+_Rows = list[dict[str, Any]]
+_FIELDS = frozenset({"name", "url", "events", "headers", "enabled"})
+_PUBLIC = ("id", "name", "url", "events", "headers", "enabled", "source", "disabled_reason", "created_at",
+           "updated_at")
 
 
-class WebhookVerificationError(ValueError):
-    """A delivery whose signature or timestamp does not check out."""
+class Config(Protocol):
+    """What webhooks read of the app's configuration: ``get("server.webhooks.timeout", 15)``."""
+
+    def get(self, path: str, default: Any = None) -> Any: ...
 
 
-# -- signatures -----------------------------------------------------------------------------
+class _Statements:
+    """The registry's SQL, in one dialect."""
+
+    def __init__(self, d: Dialect) -> None:
+        q, p = d.quote, d.param
+        hooks = q(HOOKS)
+        public = ", ".join(q(column) for column in _PUBLIC)
+        self.insert = d.insert(HOOKS, ("name", "url", "events", "headers", "enabled", "secret", "source",
+                                       "created_at", "updated_at"))
+        self.get = f"SELECT {public} FROM {hooks} WHERE id = {p}"
+        self.list = f"SELECT {public} FROM {hooks} ORDER BY id"
+        self.declared = f"SELECT id, name FROM {hooks} WHERE source = 'config'"
+        self.update = (f"UPDATE {hooks} SET name = {p}, url = {p}, events = {p}, headers = {p}, enabled = {p}, "
+                       f"disabled_reason = CASE WHEN {p} THEN NULL ELSE disabled_reason END, updated_at = {p} "
+                       f"WHERE id = {p}")
+        self.delete = f"DELETE FROM {hooks} WHERE id = {p}"
+        self.rotate = f"UPDATE {hooks} SET secret = {p}, updated_at = {p} WHERE id = {p}"
+        self.target = f"SELECT url, secret, headers, enabled FROM {hooks} WHERE id = {p}"
+        self.disable = f"UPDATE {hooks} SET enabled = {p}, disabled_reason = {p} WHERE id = {p}"
 
 
-def new_secret() -> str:
-    """``whsec_`` + base64 of 32 random bytes (the Standard Webhooks form)."""
-    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode("ascii")
+class _Bound:
+    """What ``setup`` makes: the statements and the outbox over the database's dialect."""
 
+    __slots__ = ("sql", "outbox")
 
-def _key(secret: str) -> bytes:
-    return base64.b64decode(secret[6:] if secret.startswith("whsec_") else secret)
-
-
-def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
-    """The ``webhook-signature`` value: ``v1,`` + base64 HMAC-SHA256 of ``id.timestamp.body``."""
-    signed = f"{message_id}.{timestamp}.".encode() + body
-    digest = hmac.new(_key(secret), signed, hashlib.sha256).digest()
-    return "v1," + base64.b64encode(digest).decode("ascii")
-
-
-def verify(secret: str, headers: Mapping[str, str], body: bytes | str, tolerance: int = 300,
-           now: float | None = None) -> None:
-    """Check a delivery as a receiver: raises WebhookVerificationError unless it is genuine and fresh.
-
-    ``headers`` may be any case-insensitive or plain mapping; every signature
-    in ``webhook-signature`` (space-separated, for secret rotation) is tried,
-    compared in constant time.
-    """
-    lowered = {k.lower(): v for k, v in headers.items()}
-    message_id, stamp, signatures = (lowered.get("webhook-id"), lowered.get("webhook-timestamp"),
-                                     lowered.get("webhook-signature"))
-    if not message_id or not stamp or not signatures:
-        raise WebhookVerificationError("missing webhook-id, webhook-timestamp or webhook-signature")
-    try:
-        timestamp = int(stamp)
-    except ValueError:
-        raise WebhookVerificationError("webhook-timestamp is not a number") from None
-    now = time.time() if now is None else now
-    if abs(now - timestamp) > tolerance:
-        raise WebhookVerificationError("webhook-timestamp is outside the tolerance")
-    data = body.encode() if isinstance(body, str) else body
-    try:
-        expected = sign(secret, message_id, timestamp, data).encode()
-    except (ValueError, TypeError):
-        raise WebhookVerificationError("the secret is not a valid whsec_ secret") from None
-    if not any(hmac.compare_digest(expected, candidate.encode()) for candidate in signatures.split()):
-        raise WebhookVerificationError("no signature matches")
-
-
-# -- the SSRF guard -------------------------------------------------------------------------
-
-
-def _blocked(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return (address.is_loopback or address.is_private or address.is_link_local or address.is_multicast
-            or address.is_reserved or address.is_unspecified)
-
-
-def check_url(url: str, *, allow_private: bool = False, allow_list: Iterable[str] = ()) -> str | None:
-    """400 unless ``url`` is http(s) to a public address (or one the allow-list names).
-
-    Returns the address to connect to: the one checked here (so a DNS answer
-    that changes afterwards cannot redirect the connection), or None when
-    the host need not be checked (``allow_private``, or a host name on the
-    allow-list).
-    """
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationError("A webhook url must be an http or https URL with a host",
-                              {"key": "url", "value": url[:200]})
-    if allow_private:
-        return None
-    host = parts.hostname
-    allowed = list(allow_list)
-    if host in allowed:
-        return None
-    networks = []
-    for item in allowed:
-        try:
-            networks.append(ipaddress.ip_network(item, strict=False))
-        except ValueError:
-            continue
-    try:
-        infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80),
-                                   proto=socket.IPPROTO_TCP)
-    except OSError:
-        raise ValidationError(f"The webhook host {host!r} does not resolve", {"key": "url"}) from None
-    first = None
-    for info in infos:
-        text = info[4][0].split("%", 1)[0]
-        address = ipaddress.ip_address(text)
-        if _blocked(address) and not any(address in network for network in networks):
-            raise ValidationError(
-                f"The webhook url resolves to a non-public address ({address}); set server.webhooks.allowPrivate "
-                "or add it to server.webhooks.allowList to allow it", {"key": "url"})
-        first = first or text
-    return first
-
-
-# -- the registry ---------------------------------------------------------------------------
+    def __init__(self, sql: _Statements, outbox: Outbox) -> None:
+        self.sql = sql
+        self.outbox = outbox
 
 
 class Webhooks:
-    """``app.webhooks``: webhooks kept in the app's database, and the outbox they are fed by."""
+    """``app.webhooks``: webhooks kept in the app's database, and the outbox they are fed by.
 
-    def __init__(self, layer: Any, config: Any) -> None:
-        self.layer = layer
+    ``config`` is the app's configuration, ``database()`` the app's database
+    (opened on first use), ``events`` what the outbox subscribes to.
+    """
+
+    def __init__(self, config: Config, database: Callable[[], Database], events: Events) -> None:
         self.config = config
-        #: ``clock()`` -> seconds since the epoch; tests replace it.
-        self.clock = time.time
-        self.dispatcher: Any = None
+        self._database = database
+        self._events = events
+        self._bound: _Bound | None = None
+        self._subscribed = False
+        self._lock = threading.RLock()
+        self.dispatcher: Dispatcher | None = None
+
+    # -- the steps ------------------------------------------------------------
+
+    def setup(self) -> None:
+        """Create or evolve the tables, sync the declared webhooks, subscribe the outbox to the app's
+        events, and start delivering if a previous run left work. Idempotent; ``App.build`` runs it."""
+        with self._lock:
+            if self._subscribed:
+                return
+            if self._bound is None:
+                db = self._database()
+                tables.create(db)
+                self._bound = _Bound(_Statements(db.dialect), Outbox(self._database, db.dialect, self.wake))
+            self._sync_declared()
+            self._events.transactional("*", self._bound.outbox.record)
+            self._subscribed = True
+        if self.outbox.has_work():
+            self.wake()
+
+    @property
+    def ready(self) -> bool:
+        """Whether ``setup`` has run: the tables exist and events are recorded."""
+        return self._subscribed
+
+    def _require(self) -> _Bound:
+        bound = self._bound
+        if bound is None:
+            self.setup()
+            bound = self._bound
+            assert bound is not None
+        return bound
+
+    @property
+    def outbox(self) -> Outbox:
+        """The outbox (set up first if need be)."""
+        return self._require().outbox
+
+    @property
+    def db(self) -> Database:
+        return self._database()
+
+    def wake(self) -> None:
+        """Start the dispatcher if needed, and tell it there is work."""
+        dispatcher = self.dispatcher
+        if dispatcher is None:
+            with self._lock:
+                if self.dispatcher is None:
+                    # Imported here: only a process that delivers loads the HTTP client.
+                    from .dispatcher import Dispatcher
+
+                    self.dispatcher = Dispatcher(self)
+                dispatcher = self.dispatcher
+        dispatcher.wake()
+
+    def stop(self, deadline: float | None = None) -> bool:
+        """Stop the dispatcher; attempts in flight get ``deadline`` seconds (``server.webhooks.shutdownDeadline``).
+
+        Everything not yet delivered stays queued; the next event (or the next start) resumes.
+        """
+        with self._lock:
+            dispatcher, self.dispatcher = self.dispatcher, None
+        if dispatcher is None:
+            return True
+        deadline = float(self.setting("shutdownDeadline", 10)) if deadline is None else deadline
+        return dispatcher.stop(deadline)
 
     # -- settings -------------------------------------------------------------
 
     def setting(self, key: str, default: Any) -> Any:
+        """``server.webhooks.<key>`` from the config, read now (it may change while the app runs)."""
         return self.config.get(f"server.webhooks.{key}", default)
 
-    @property
-    def db(self) -> Any:
-        return self.layer.db
-
-    def setup(self) -> None:
-        """Create the tables and sync the webhooks declared in ``config/server.py``."""
-        db, q = self.db, self.db.dialect.quote
-        db.execute(f"CREATE TABLE IF NOT EXISTS {q(HOOKS)} ("
-                   "id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, url TEXT NOT NULL, "
-                   "events TEXT NOT NULL, headers TEXT NOT NULL, enabled INTEGER NOT NULL, secret TEXT NOT NULL, "
-                   "source TEXT NOT NULL DEFAULT 'api', disabled_reason TEXT, created_at TEXT, updated_at TEXT)")
-        # One row per event, written with the change that caused it: the cheapest
-        # durable record a request can leave (one row, whatever the number of webhooks).
-        # Rows leave it as soon as the dispatcher has fanned them out, so it stays
-        # small and needs no index beyond its primary key.
-        db.execute(f"CREATE TABLE IF NOT EXISTS {q(EVENTS)} ("
-                   "id INTEGER PRIMARY KEY, event TEXT NOT NULL, payload TEXT NOT NULL, hooks TEXT NOT NULL, "
-                   "created_at REAL NOT NULL)")
-        # One row per (event, webhook): what the dispatcher leases, attempts and logs.
-        db.execute(f"CREATE TABLE IF NOT EXISTS {q(OUTBOX)} ("
-                   "id INTEGER PRIMARY KEY AUTOINCREMENT, "
-                   f"webhook_id INTEGER NOT NULL REFERENCES {q(HOOKS)}(id) ON DELETE CASCADE, "
-                   "event TEXT NOT NULL, payload TEXT NOT NULL, message_id TEXT NOT NULL, status TEXT NOT NULL, "
-                   "attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at REAL NOT NULL, lease_until REAL, "
-                   "lease_owner TEXT, last_status INTEGER, last_error TEXT, created_at REAL NOT NULL)")
-        db.execute(f"CREATE INDEX IF NOT EXISTS {q(OUTBOX + '_due')} ON {q(OUTBOX)} (status, next_attempt_at)")
-        db.execute(f"CREATE TABLE IF NOT EXISTS {q(ATTEMPTS)} ("
-                   "id INTEGER PRIMARY KEY AUTOINCREMENT, "
-                   f"outbox_id INTEGER NOT NULL REFERENCES {q(OUTBOX)}(id) ON DELETE CASCADE, "
-                   "webhook_id INTEGER NOT NULL, attempt INTEGER NOT NULL, at TEXT NOT NULL, "
-                   "status_code INTEGER, duration_ms REAL, error TEXT)")
-        db.execute(f"CREATE INDEX IF NOT EXISTS {q(ATTEMPTS + '_hook')} ON {q(ATTEMPTS)} (webhook_id, id)")
-        self._sync_declared()
+    def check_url(self, url: str) -> str | None:
+        """The SSRF guard with this app's settings; the checked address to connect to (see ``check_url``)."""
+        return check_url(url, allow_private=bool(self.setting("allowPrivate", False)),
+                         allow_list=self.setting("allowList", []) or [])
 
     def _sync_declared(self) -> None:
         declared = self.setting("endpoints", []) or []
         if not isinstance(declared, list):
             raise ValidationError("server.webhooks.endpoints must be a list of webhooks")
-        with self.db.atomic():
-            existing = {row[1]: row[0] for row in self.db.query(
-                f"SELECT id, name FROM {HOOKS} WHERE source = 'config'")}
+        db = self.db
+        with db.atomic():
+            existing = {row[1]: row[0] for row in db.query(self._require().sql.declared)}
             for item in declared:
                 if not isinstance(item, Mapping) or "name" not in item:
                     raise ValidationError("each of server.webhooks.endpoints needs a name, a url and events")
@@ -231,12 +205,12 @@ class Webhooks:
 
     # -- CRUD -----------------------------------------------------------------
 
-    def _check(self, name: Any, url: Any, events: Any, headers: Any) -> tuple[str, str, list[str], dict]:
-        errors = []
+    def _check(self, name: Any, url: Any, events: Any, headers: Any) -> tuple[str, str, list[str], dict[str, str]]:
+        errors: list[dict[str, Any]] = []
         if not isinstance(name, str) or not name.strip() or len(name) > 200:
             errors.append({"path": ["name"], "message": "name must be a non-empty string", "name": "ValidationError"})
         if not isinstance(events, (list, tuple)) or not events or not all(
-                isinstance(e, str) and _EVENT.match(e) for e in events):
+                isinstance(e, str) and EVENT_NAME.match(e) for e in events):
             errors.append({"path": ["events"], "message": "events must be a non-empty list of event names",
                            "name": "ValidationError"})
         if not isinstance(headers, Mapping) or not all(
@@ -253,41 +227,36 @@ class Webhooks:
         self.check_url(url)
         return name.strip(), url, list(dict.fromkeys(events)), dict(headers)
 
-    def check_url(self, url: str) -> str | None:
-        """The SSRF guard with this app's settings; the checked address to connect to (see ``check_url``)."""
-        return check_url(url, allow_private=bool(self.setting("allowPrivate", False)),
-                         allow_list=self.setting("allowList", []) or [])
-
     def create(self, *, name: str | None = None, url: str | None = None, events: Iterable[str] | None = None,
                headers: Mapping[str, str] | None = None, enabled: bool = True,
                source: str = "api") -> dict[str, Any]:
         """A new webhook, returned once with its ``secret``; 400 naming every field that is wrong."""
+        sql = self._require().sql
         if not isinstance(enabled, bool):
             raise ValidationError("enabled must be true or false", {"key": "enabled"})
         events = list(events) if isinstance(events, (list, tuple)) else events
         name, url, events, headers = self._check(name, url, events, {} if headers is None else headers)
         secret = new_secret()
         now = now_iso()
-        with self.db.atomic():
-            cursor = self.db.execute(
-                f"INSERT INTO {HOOKS} (name, url, events, headers, enabled, secret, source, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [name, url, dumps(events), dumps(headers), 1 if enabled else 0, secret, source, now, now])
-        return {**self.get(cursor.lastrowid), "secret": secret}
+        db = self.db
+        with db.atomic():
+            hook_id = db.insert(sql.insert, [name, url, dumps(events), dumps(headers), enabled, secret, source,
+                                             now, now])
+        return {**self.get(hook_id), "secret": secret}
 
-    def get(self, hook_id: int) -> dict[str, Any]:
+    def get(self, hook_id: int | str) -> dict[str, Any]:
         """A webhook (never its secret); 404 if there is none."""
-        rows = self.db.query_dicts(f"SELECT * FROM {HOOKS} WHERE id = ?", [_id(hook_id)])
+        rows = self.db.query_dicts(self._require().sql.get, [_id(hook_id)])
         if not rows:
             raise NotFoundError("Webhook not found")
         return _public(rows[0])
 
-    def list(self) -> list[dict[str, Any]]:
-        return [_public(row) for row in self.db.query_dicts(f"SELECT * FROM {HOOKS} ORDER BY id")]
+    def list(self) -> _Rows:
+        return [_public(row) for row in self.db.query_dicts(self._require().sql.list)]
 
-    def update(self, hook_id: int, **fields: Any) -> dict[str, Any]:
+    def update(self, hook_id: int | str, **fields: Any) -> dict[str, Any]:
         """Change ``name``, ``url``, ``events``, ``headers`` or ``enabled``."""
-        unknown = set(fields) - {"name", "url", "events", "headers", "enabled"}
+        unknown = set(fields) - _FIELDS
         if unknown:
             raise ValidationError(f"Invalid key {sorted(unknown)[0]}", {"key": sorted(unknown)[0]})
         current = self.get(hook_id)
@@ -296,136 +265,67 @@ class Webhooks:
         enabled = merged["enabled"]
         if not isinstance(enabled, bool):
             raise ValidationError("enabled must be true or false", {"key": "enabled"})
-        with self.db.atomic():
-            self.db.execute(f"UPDATE {HOOKS} SET name = ?, url = ?, events = ?, headers = ?, enabled = ?, "
-                            "disabled_reason = CASE WHEN ? THEN NULL ELSE disabled_reason END, updated_at = ? "
-                            "WHERE id = ?", [name, url, dumps(events), dumps(headers), 1 if enabled else 0,
-                                             1 if enabled else 0, now_iso(), current["id"]])
+        db = self.db
+        with db.atomic():
+            db.execute(self._require().sql.update, [name, url, dumps(events), dumps(headers), enabled, enabled,
+                                                    now_iso(), current["id"]])
         return self.get(current["id"])
 
-    def delete(self, hook_id: int) -> dict[str, Any]:
+    def delete(self, hook_id: int | str) -> dict[str, Any]:
         """Remove a webhook and everything queued for it."""
         found = self.get(hook_id)
-        with self.db.atomic():
-            self.db.execute(f"DELETE FROM {HOOKS} WHERE id = ?", [found["id"]])
+        db = self.db
+        with db.atomic():
+            db.execute(self._require().sql.delete, [found["id"]])
         return found
 
-    def rotate_secret(self, hook_id: int) -> dict[str, Any]:
+    def rotate_secret(self, hook_id: int | str) -> dict[str, Any]:
         """A new secret for the webhook, returned this once."""
         found = self.get(hook_id)
         secret = new_secret()
-        with self.db.atomic():
-            self.db.execute(f"UPDATE {HOOKS} SET secret = ?, updated_at = ? WHERE id = ?",
-                            [secret, now_iso(), found["id"]])
+        db = self.db
+        with db.atomic():
+            db.execute(self._require().sql.rotate, [secret, now_iso(), found["id"]])
         return {**self.get(found["id"]), "secret": secret}
 
-    def trigger(self, hook_id: int) -> dict[str, Any]:
+    def trigger(self, hook_id: int | str) -> dict[str, Any]:
         """Queue a test delivery (Strapi's ``trigger-test`` event) to this webhook, enabled or not."""
         found = self.get(hook_id)
-        payload = {"event": "trigger-test", "createdAt": now_iso()}
-        with self.db.atomic():
-            cursor = self.db.execute(
-                f"INSERT INTO {OUTBOX} (webhook_id, event, payload, message_id, status, next_attempt_at, created_at) "
-                "VALUES (?, 'trigger-test', ?, ?, 'pending', ?, ?)",
-                [found["id"], dumps(payload), _message_id(), self.clock(), self.clock()])
-            outbox_id = cursor.lastrowid
-            self.db.on_commit(self.wake)
+        outbox_id = self.outbox.queue(found["id"], "trigger-test", {"event": "trigger-test", "createdAt": now_iso()})
         return {"id": outbox_id, "webhook": found["id"], "event": "trigger-test", "status": "pending"}
 
-    def deliveries(self, hook_id: int, limit: int = 100) -> list[dict[str, Any]]:
+    def deliveries(self, hook_id: int | str, limit: int = 100) -> _Rows:
         """The latest attempts for a webhook: time, status code, duration, error, attempt number.
 
         Response bodies are never kept: echoing them would make the webhook an
         oracle for probing other hosts.
         """
         found = self.get(hook_id)
-        rows = self.db.query_dicts(
-            f"SELECT a.id, a.outbox_id AS delivery, o.event, o.message_id AS messageId, a.attempt, a.at, "
-            f"a.status_code AS statusCode, a.duration_ms AS durationMs, a.error, o.status "
-            f"FROM {ATTEMPTS} a JOIN {OUTBOX} o ON o.id = a.outbox_id WHERE a.webhook_id = ? "
-            f"ORDER BY a.id DESC LIMIT ?", [found["id"], max(1, min(int(limit), 1000))])
-        return rows
+        return self.outbox.attempts(found["id"], max(1, min(int(limit), 1000)))
 
-    def queued(self, hook_id: int | None = None) -> list[dict[str, Any]]:
+    def queued(self, hook_id: int | None = None) -> _Rows:
         """Every delivery (without payloads), recorded events included, for inspection and tests."""
-        self.fan_out(limit=1_000_000)
-        where, params = ("WHERE webhook_id = ?", [hook_id]) if hook_id is not None else ("", [])
-        return self.db.query_dicts(
-            f"SELECT id, webhook_id AS webhook, event, message_id AS messageId, status, attempts, "
-            f"next_attempt_at AS nextAttemptAt, last_status AS lastStatus, last_error AS lastError "
-            f"FROM {OUTBOX} {where} ORDER BY id", params)
+        outbox = self.outbox
+        outbox.fan_out(limit=1_000_000)
+        return outbox.rows(hook_id)
 
-    # -- the outbox -----------------------------------------------------------
+    # -- for the dispatcher ---------------------------------------------------
 
-    def enqueue(self, event: str, payload: Mapping[str, Any] | Callable[[], Mapping[str, Any]]) -> int:
-        """Record ``event`` for every enabled webhook listening to it, in the current transaction.
+    def target(self, hook_id: int) -> Target | None:
+        """Where and how to deliver to a webhook; None if it was deleted."""
+        rows = self.db.query(self._require().sql.target, [hook_id])
+        if not rows:
+            return None
+        url, secret, headers, enabled = rows[0]
+        found = json.loads(headers)
+        return {"url": url, "secret": secret, "headers": found if isinstance(found, dict) else {},
+                "enabled": bool(enabled)}
 
-        The request pays for one read (who listens) and, when someone does,
-        one row: the event with its payload and the webhooks it goes to. The
-        dispatcher turns it into one delivery per webhook afterwards, outside
-        any request. ``payload`` may be a function, called only if someone
-        listens. Returns how many webhooks will get it.
-        """
-        if not _EVENT.match(event):
-            return 0
-        hooks = [row[0] for row in self.db.query(
-            f"SELECT id FROM {HOOKS} WHERE enabled = 1 AND instr(events, ?) > 0", [f'"{event}"'])]
-        if not hooks:
-            return 0
-        body = dumps(payload() if callable(payload) else payload)
-        sql = f"INSERT INTO {EVENTS} (event, payload, hooks, created_at) VALUES (?, ?, ?, ?)"
-        params = [event, body, dumps(hooks), self.clock()]
-        if self.db.in_transaction:
-            self.db.execute(sql, params)
-        else:
-            with self.db.atomic():
-                self.db.execute(sql, params)
-        self.db.on_commit(self.wake)
-        return len(hooks)
-
-    def fan_out(self, limit: int = 500) -> int:
-        """Turn recorded events into one outbox row per webhook; returns how many events were taken.
-
-        The DELETE ... RETURNING takes each event once, whichever process gets
-        to it, in the same transaction as the rows it becomes; a webhook
-        deleted since the event was recorded gets nothing.
-        """
+    def disable(self, hook_id: int, reason: str) -> None:
+        """Turn a webhook off (a receiver answered 410 Gone), saying why."""
         db = self.db
-        if db.scalar(f"SELECT 1 FROM {EVENTS} LIMIT 1") is None:
-            return 0
         with db.atomic():
-            events = db.query(
-                f"DELETE FROM {EVENTS} WHERE id IN (SELECT id FROM {EVENTS} ORDER BY id LIMIT ?) "
-                "RETURNING id, event, payload, hooks, created_at", [limit])
-            for _event_id, event, payload, hooks, created in sorted(events):
-                for hook in json.loads(hooks):
-                    db.execute(f"INSERT INTO {OUTBOX} (webhook_id, event, payload, message_id, status, "
-                               f"next_attempt_at, created_at) SELECT id, ?, ?, ?, 'pending', ?, ? FROM {HOOKS} "
-                               "WHERE id = ?", [event, payload, _message_id(), created, created, hook])
-        return len(events)
-
-    def wake(self) -> None:
-        """Start the dispatcher if needed, and tell it there is work."""
-        if self.dispatcher is None:
-            from .dispatcher import Dispatcher
-
-            self.dispatcher = Dispatcher(self)
-        self.dispatcher.wake()
-
-    def start_if_needed(self) -> None:
-        """Start delivering at app start when there is anything to deliver (rows left by a previous run)."""
-        if self.db.scalar(f"SELECT 1 FROM {EVENTS} LIMIT 1") or self.db.scalar(
-                f"SELECT 1 FROM {OUTBOX} WHERE status IN ('pending', 'delivering') LIMIT 1"):
-            self.wake()
-
-    def stop(self, deadline: float | None = None) -> bool:
-        """Stop the dispatcher; attempts in flight get ``deadline`` seconds (``server.webhooks.shutdownDeadline``)."""
-        if self.dispatcher is None:
-            return True
-        deadline = float(self.setting("shutdownDeadline", 10)) if deadline is None else deadline
-        stopped = self.dispatcher.stop(deadline)
-        self.dispatcher = None
-        return stopped
+            db.execute(self._require().sql.disable, [False, reason, hook_id])
 
 
 def _id(value: Any) -> int:
@@ -433,10 +333,6 @@ def _id(value: Any) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise NotFoundError("Webhook not found") from None
-
-
-def _message_id() -> str:
-    return "msg_" + secrets.token_hex(16)
 
 
 def _public(row: Mapping[str, Any]) -> dict[str, Any]:

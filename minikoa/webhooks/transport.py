@@ -49,11 +49,15 @@ _current = threading.local()
 
 
 class _Pinned:
-    def _new_conn(self) -> socket.socket:  # type: ignore[override]
+    """Mixed into urllib3's connections: connect to the attempt's checked address, remember the socket."""
+
+    _dns_host: str  # urllib3's: the name (or address) a new connection resolves and connects to
+
+    def _new_conn(self) -> socket.socket:
         attempt: _Attempt | None = getattr(_current, "attempt", None)
         if attempt is not None and attempt.address is not None:
-            self._dns_host = attempt.address  # type: ignore[attr-defined]
-        sock = super()._new_conn()  # type: ignore[misc]
+            self._dns_host = attempt.address
+        sock: socket.socket = super()._new_conn()  # type: ignore[misc]
         if attempt is not None:
             attempt.sock = sock
         return sock

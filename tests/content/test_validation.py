@@ -310,6 +310,7 @@ def test_rejects(attr, value, message, shown):
 
 @pytest.mark.parametrize("attr, value, path, message, shown", [
     ("content", [{"type": "nope"}], ["content", 0], "Block node is of invalid type", {"type": "nope"}),
+    ("content", [{"type": []}], ["content", 0], "Block node is of invalid type", {"type": []}),
     ("author", {"connect": [1.5]}, ["author", "connect", 0],
      "author.connect[0] must be a documentId, an id, or an object with a documentId or an id", 1.5),
     ("author", {"connect": [{"documentId": "a", "position": "x"}]}, ["author", "connect", 0],

@@ -36,7 +36,8 @@ from typing import Any
 
 import requests
 
-from minikoa.webhooks.registry import OUTBOX, verify
+from minikoa.webhooks import verify
+from minikoa.webhooks.tables import OUTBOX
 from tests.conftest import ROOT, free_port
 
 BLOG = ROOT / "examples" / "blog"

@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from minikoa.webhooks.registry import HOOKS, WebhookVerificationError, verify
+from minikoa.webhooks import WebhookVerificationError, verify
+from minikoa.webhooks.tables import HOOKS
 from tests.receiver import NOTE, Reply, wait_until
 
 AUTH = {"Authorization": "Bearer t"}

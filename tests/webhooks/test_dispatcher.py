@@ -13,8 +13,9 @@ import time
 
 import pytest
 
+from minikoa.webhooks import WebhookVerificationError, new_secret, verify
 from minikoa.webhooks.dispatcher import Dispatcher, _retry_after
-from minikoa.webhooks.registry import OUTBOX, WebhookVerificationError, new_secret, verify
+from minikoa.webhooks.tables import OUTBOX
 from tests.receiver import NOTE, Reply, wait_until
 
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")

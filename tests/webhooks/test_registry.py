@@ -17,7 +17,8 @@ import pytest
 
 from minikoa import ValidationError
 from minikoa.errors import NotFoundError
-from minikoa.webhooks.registry import HOOKS, WebhookVerificationError, check_url, new_secret, sign, verify
+from minikoa.webhooks import WebhookVerificationError, check_url, new_secret, sign, verify
+from minikoa.webhooks.tables import HOOKS
 from tests.receiver import AUTHOR, NOTE, POST, wait_until
 
 ENTRY_EVENTS = ["entry.create", "entry.update", "entry.delete", "entry.publish", "entry.unpublish",

@@ -86,7 +86,8 @@ class BlocksField(JsonField):
         if not jsonable(value):
             run.fail(path, "must be a JSON value")
         for i, node in enumerate(value):
-            if not isinstance(node, Mapping) or node.get("type") not in _BLOCK_TYPES:
+            if not isinstance(node, Mapping) or not isinstance(node.get("type"), str) \
+                    or node["type"] not in _BLOCK_TYPES:
                 run.fail((*path, i), "Block node is of invalid type", node, labelled=False)
         return value if run.ok_since(mark) else INVALID
 
