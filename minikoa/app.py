@@ -174,6 +174,7 @@ class App:
         if self._db is None:
             connection = self.config.get("database.connection") or {}
             self._db = ModelLayer(self.content_types, self.events, lambda: connect(connection, self.root), self.config)
+            self._db.on_setup(self.webhooks.setup)
         return self._db
 
     def _database(self) -> Database:
@@ -371,8 +372,7 @@ class App:
             if self._handler is not None:
                 return self._handler
             if len(self.content_types) > 1 or self._db is not None:  # more than the built-in file type
-                self.db.setup()
-                self.webhooks.setup()
+                self.db.setup()  # the tables, then the webhooks (an on_setup hook)
                 self.add_core_components()
             for route in self._routes:
                 route.endpoint = self._compile_route(route)
@@ -472,7 +472,7 @@ class App:
                 hook()
             except Exception:
                 log.exception("destroy hook %s failed", describe(hook))
-        self.webhooks.stop()
+        self.webhooks.close()
         if self._db is not None:
             self._db.close()
 

@@ -41,6 +41,7 @@ class ModelLayer:
         self._services: dict[str, DocumentService] = {}
         self._relations: RelationWriter | None = None
         self.ready = False
+        self._setup_hooks: list[Callable[[], None]] = []
 
     @property
     def db(self) -> Database:
@@ -67,8 +68,15 @@ class ModelLayer:
             self._relations = RelationWriter(self.db, self.schemas)
         return self._relations
 
+    def on_setup(self, hook: Callable[[], None]) -> None:
+        """Run ``hook`` at the end of every ``setup``: what else must be ready before content is written
+        (the webhook outbox subscribes to the events here)."""
+        self._setup_hooks.append(hook)
+
     def setup(self) -> None:
-        """Check the schemas, and create or evolve the tables; run when the app is built."""
+        """Check the schemas, create or evolve the tables, then run the setup hooks. The named step
+        that readies content: the app's build runs it, and so does the first use of ``documents``
+        or ``query`` on an app not built yet."""
         self.schemas.link()
         for ctype in self.schemas.types.values():
             if ctype.lifecycles is not None:
@@ -77,6 +85,8 @@ class ModelLayer:
         sync(self.db, self.schemas)
         self._services.clear()
         self.events.db = self.db
+        for hook in self._setup_hooks:
+            hook()
         self.ready = True
 
     @property

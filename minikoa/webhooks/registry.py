@@ -127,6 +127,16 @@ class Webhooks:
         if self.outbox.has_work():
             self.wake()
 
+    def close(self) -> None:
+        """Stop delivering (see ``stop``) and let go of the database: the next ``setup`` binds the
+        database then in use, creating its tables if need be (an app used again after ``destroy``)."""
+        self.stop()
+        with self._lock:
+            if self._bound is not None and self._subscribed:
+                self._events.off("*", self._bound.outbox.record)
+            self._bound = None
+            self._subscribed = False
+
     @property
     def ready(self) -> bool:
         """Whether ``setup`` has run: the tables exist and events are recorded."""

@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from minikoa import ValidationError
+from minikoa import App, ValidationError
 from minikoa.errors import NotFoundError
 from minikoa.webhooks import WebhookVerificationError, check_url, new_secret, sign, verify
 from minikoa.webhooks.tables import HOOKS
@@ -630,3 +630,34 @@ def test_bulk_writes_queue_one_row_per_document(make_app, receiver):
     assert len(app.webhooks.queued()) == 7
     hits = receiver.wait_for(7)
     assert len({h.id for h in hits}) == 7
+
+
+def test_an_app_never_built_records_events_when_its_content_is_first_used(make_app, receiver):
+    first = make_app()
+    first.webhooks.create(name="a", url=receiver.url(), events=["entry.create"])
+    first.destroy()
+    later = make_app(build=False)  # a script: no build, and app.webhooks never touched
+    later.documents(NOTE).create(data={"text": "from a script"})
+    assert later.webhooks.ready
+    assert [row["event"] for row in later.webhooks.queued()] == ["entry.create"]
+
+
+def test_reading_app_webhooks_does_nothing(make_app):
+    app = make_app(build=False)
+    hooks = app.webhooks
+    assert hooks is app.webhooks and not hooks.ready and hooks.dispatcher is None
+    assert not (app.db.ready if app._db is not None else False)
+
+
+def test_an_in_memory_app_used_again_after_destroy_has_its_tables(receiver):
+    app = App(config={"database": {"connection": {"connection": {"filename": ":memory:"}}},
+                      "server": {"webhooks": {"allowPrivate": True}}})
+    app.content_types.register("api::memo.memo", {
+        "kind": "collectionType", "info": {"singularName": "memo", "pluralName": "memos"},
+        "attributes": {"text": {"type": "string"}}})
+    app.webhooks.create(name="a", url=receiver.url(), events=["entry.create"])
+    app.documents("api::memo.memo").create(data={"text": "one"})
+    app.destroy()
+    app.documents("api::memo.memo").create(data={"text": "two"})  # a new in-memory database: tables made again
+    assert app.webhooks.list() == [] and app.documents("api::memo.memo").count() == 1
+    app.destroy()
