@@ -173,7 +173,8 @@ class App:
         """The model layer: database, lifecycles (``app.db.lifecycles.subscribe``), queries."""
         if self._db is None:
             connection = self.config.get("database.connection") or {}
-            self._db = ModelLayer(self.content_types, self.events, lambda: connect(connection, self.root), self.config)
+            self._db = ModelLayer(self.content_types, self.events, lambda: connect(connection, self.root),
+                                  populate_relations=bool(self.config.get("server.webhooks.populateRelations")))
             self._db.on_setup(self.webhooks.setup)
         return self._db
 

@@ -19,7 +19,7 @@ import secrets
 import string
 import unicodedata
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..db import UniqueViolation
 from ..errors import ValidationError
@@ -30,6 +30,9 @@ from .privacy import strip
 from .query import Query
 from .schema import Attribute, ContentType
 from .tables import SEQUENCES
+
+if TYPE_CHECKING:
+    from .layer import ModelLayer
 
 __all__ = ["DocumentService", "new_document_id", "now_iso"]
 
@@ -62,7 +65,7 @@ def _slugify(text: str) -> str:
 class DocumentService:
     """Reads and writes of one content-type's documents."""
 
-    def __init__(self, layer: Any, uid: str) -> None:
+    def __init__(self, layer: ModelLayer, uid: str) -> None:
         self.layer = layer
         self.uid = uid
         self.ctype: ContentType = layer.schemas[uid]
@@ -425,7 +428,8 @@ class DocumentService:
             source = data.get(attr.get("targetField") or "") or self.ctype.singular_name
             base = _slugify(str(source))
             candidate, n = base, 1
-            while self.db.scalar(f"SELECT 1 FROM {self.table} WHERE {self.q(attr.column)} = {self.p} LIMIT 1",
+            column = self.q(attr.column or attr.name)
+            while self.db.scalar(f"SELECT 1 FROM {self.table} WHERE {column} = {self.p} LIMIT 1",
                                  [candidate]):
                 n += 1
                 candidate = f"{base}-{n}"
@@ -545,10 +549,12 @@ class DocumentService:
                 made.append(strip(self.layer.schemas, self.ctype, found))
             return made[0]
 
+        def payload(name: str) -> Callable[[], dict[str, Any]]:
+            return lambda: {"event": name, "createdAt": now_iso(), "model": self.ctype.singular_name,
+                            "uid": self.uid, "entry": public_entry()}
+
         for name in names:
-            events.emit(name, lambda name=name: {"event": name, "createdAt": now_iso(),
-                                                 "model": self.ctype.singular_name, "uid": self.uid,
-                                                 "entry": public_entry()})
+            events.emit(name, payload(name))
 
 
 def _params(**params: Any) -> dict[str, Any]:

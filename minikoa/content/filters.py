@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..db import ColumnType
+from ..db import ColumnType, Dialect
 from .checker import Checker
 from .fields import FIELD_TYPES, BadValue, FieldType, cast_text
 from .language import SYSTEM_COLUMNS, VALUE_OPERATORS, Model, as_list, join_path, operands, system_keys
@@ -102,7 +102,7 @@ class Compiler:
     statement (its subqueries included) without clashes.
     """
 
-    def __init__(self, schemas: Schemas, dialect: Any, status: str | None, checker: Checker) -> None:
+    def __init__(self, schemas: Schemas, dialect: Dialect, status: str | None, checker: Checker) -> None:
         self.schemas = schemas
         self.d = dialect
         self.status = status

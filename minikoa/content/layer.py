@@ -1,43 +1,50 @@
 """``app.db``: the model layer of an app, wired together.
 
-It holds the database (``minikoa.database``), the content-types
-(``app.content_types``), the query engine, the lifecycles and the relation
-writer, and hands out document services (``app.documents(uid)``). The
-database file comes from ``config/database.py`` (``connection.connection
-.filename``, relative to the project folder), overridden by the
-``DATABASE_FILENAME`` environment variable; an app built in code without a
-project uses an in-memory database.
+It holds the database (opened on first use with ``minikoa.db.connect``), the
+content-types (``app.content_types``), the query engine, the lifecycles and
+the relation writer, and hands out document services
+(``app.documents(uid)``). ``setup`` is the named step that readies content:
+the schemas are linked, the tables created or evolved, and what else must
+be ready before content is written (the webhook outbox) hooks in with
+``on_setup``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from typing import Any
 
 from ..db import Database
 from .documents import DocumentService
+from .engine import Params, QueryEngine
 from .events import Events
 from .lifecycles import Lifecycles
 from .relations import RelationWriter
-from .schema import Schemas
+from .schema import Component, ContentType, Schemas
 from .tables import sync
+from .validation import validate
 
-__all__ = ["ModelLayer"]
+__all__ = ["ModelLayer", "BoundQuery"]
 
 
 class ModelLayer:
-    """Database, schemas, query engine, lifecycles and document services of one app."""
+    """Database, schemas, query engine, lifecycles and document services of one app.
 
-    def __init__(self, schemas: Schemas, events: Events, connect: Callable[[], Database],
-                 config: Any = None) -> None:
+    ``populate_relations`` (Strapi's ``server.webhooks.populateRelations``):
+    entry events carry the entry's relations, one level deep.
+    """
+
+    def __init__(self, schemas: Schemas, events: Events, connect: Callable[[], Database], *,
+                 populate_relations: bool = False) -> None:
         self.schemas = schemas
         self.events = events
         #: opens the database (``minikoa.db.connect`` with the app's config), on first use
         self._connect = connect
-        self.config = config if config is not None else {}
+        self.populate_relations = populate_relations
         self.lifecycles = Lifecycles()
         self._db: Database | None = None
-        self._engine: Any = None
+        self._engine: QueryEngine | None = None
         self._services: dict[str, DocumentService] = {}
         self._relations: RelationWriter | None = None
         self.ready = False
@@ -45,20 +52,19 @@ class ModelLayer:
 
     @property
     def db(self) -> Database:
+        """The database (``atomic()``, ``on_commit``, statements), opened on first use."""
         if self._db is None:
             self._db = self._connect()
         return self._db
 
     @property
     def connection(self) -> Database:
-        """The Database (connections, ``atomic()``, ``on_commit``)."""
+        """The Database (Strapi's ``strapi.db.connection``)."""
         return self.db
 
     @property
-    def engine(self) -> Any:
+    def engine(self) -> QueryEngine:
         if self._engine is None:
-            from .engine import QueryEngine
-
             self._engine = QueryEngine(self.db, self.schemas)
         return self._engine
 
@@ -89,21 +95,12 @@ class ModelLayer:
             hook()
         self.ready = True
 
-    @property
-    def populate_relations(self) -> bool:
-        """Strapi's ``server.webhooks.populateRelations``: entry events carry relations one level deep."""
-        found = self.__dict__.get("_populate_relations")
-        if found is None:
-            found = self._populate_relations = bool(self.config.get("server.webhooks.populateRelations", False))
-        return found
-
-    def atomic(self) -> Any:
+    def atomic(self) -> AbstractContextManager[None]:
         """A write transaction over the app's database (nests as savepoints)."""
         return self.db.atomic()
 
-    def validate(self, model: Any, data: Any, *, partial: bool, draft: bool = False) -> dict[str, Any]:
-        from .validation import validate
-
+    def validate(self, model: ContentType | Component, data: Mapping[str, Any], *, partial: bool,
+                 draft: bool = False) -> dict[str, Any]:
         return validate(model, data, schemas=self.schemas, partial=partial, draft=draft)
 
     def documents(self, uid: str) -> DocumentService:
@@ -118,20 +115,12 @@ class ModelLayer:
             service = self._services[uid] = DocumentService(self, uid)
         return service
 
-    def query(self, uid: str) -> Any:
+    def query(self, uid: str) -> BoundQuery:
         """The low-level query engine bound to ``uid`` (Strapi's ``strapi.db.query``)."""
         if not self.ready:
             self.setup()
-        engine, schemas = self.engine, self.schemas
-        schemas[uid]  # unknown uid: KeyError now
-
-        class _Bound:
-            def find_many(self, params: Any = None, status: str | None = None) -> list[dict[str, Any]]:
-                return engine.find(uid, params, status=status)
-
-            def count(self, params: Any = None, status: str | None = None) -> int:
-                return engine.count(uid, params, status=status)
-        return _Bound()
+        self.schemas[uid]  # unknown uid: KeyError now
+        return BoundQuery(self.engine, uid)
 
     def close(self) -> None:
         """Close the database."""
@@ -141,3 +130,19 @@ class ModelLayer:
             self._engine = self._relations = None
             self._services.clear()
             self.ready = False
+
+
+class BoundQuery:
+    """``app.db.query(uid)``: the query engine's reads of one content-type, without lifecycle hooks."""
+
+    __slots__ = ("engine", "uid")
+
+    def __init__(self, engine: QueryEngine, uid: str) -> None:
+        self.engine = engine
+        self.uid = uid
+
+    def find_many(self, params: Params = None, status: str | None = None) -> list[dict[str, Any]]:
+        return self.engine.find(self.uid, params, status=status)
+
+    def count(self, params: Params = None, status: str | None = None) -> int:
+        return self.engine.count(self.uid, params, status=status)

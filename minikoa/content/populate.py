@@ -21,7 +21,7 @@ checks) is here too, since it decides what a plan selects.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .checker import Checker
 from .fields import Decoder, decode_json
@@ -29,6 +29,9 @@ from .filters import Compiler, Scope, status_sql
 from .privacy import shown
 from .schema import FILE_UID, Attribute, Component, ContentType
 from .selection import Spec
+
+if TYPE_CHECKING:
+    from .engine import QueryEngine
 
 __all__ = ["Plan", "Populator", "component_fields"]
 
@@ -139,7 +142,7 @@ def _file_ids(value: Any) -> list[int]:
 class Populator:
     """Adds populated attributes to the entries of one query, level by level."""
 
-    def __init__(self, engine: Any, status: str | None, public: bool = False) -> None:
+    def __init__(self, engine: QueryEngine, status: str | None, public: bool = False) -> None:
         self.engine = engine
         self.schemas = engine.schemas
         self.db = engine.db
@@ -217,8 +220,8 @@ class Populator:
                 entry[name] = list(groups.get(entry[entry_key], ()))
         else:
             for entry in entries:
-                items = groups.get(entry[entry_key])
-                entry[name] = items[0] if items else None
+                one = groups.get(entry[entry_key])
+                entry[name] = one[0] if one else None
         self.populate(target, found, spec.populate)
 
     # -- components and dynamic zones (JSON in the row) --
