@@ -19,7 +19,7 @@ setup(
         "gunicorn>=23",
     ],
     extras_require={
-        "test": ["pytest>=8.0", "hypothesis>=6.100"],
+        "test": ["pytest>=8.0", "hypothesis>=6.100", "import-linter>=2.1"],
         "bench": ["falcon>=4.0", "flask>=3.0"],
         "lint": ["ruff>=0.6", "mypy>=1.10", "import-linter>=2.1", "types-requests>=2.32"],
     },
