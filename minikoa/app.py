@@ -27,9 +27,10 @@ from .content.events import Events
 from .content.layer import ModelLayer
 from .content.schema import Schemas
 from .db import Database, connect
-from .errors import HttpError, MethodNotAllowedError
+from .errors import HttpError
 from .http.body import DEFAULT_LIMITS, BodyLimits
 from .http.context import Context
+from .http.dispatch import dispatcher
 from .http.onion import Endpoint, check_middleware, compose, describe, endpoint
 from .http.response import finish, render_error, to_http_error
 from .project import policies as _policies
@@ -385,7 +386,7 @@ class App:
             self.router.freeze()
             for registry in (self.controllers, self.services, self.policies, self.middlewares):
                 registry.frozen = True
-            self._handler = compose(chain, self._dispatcher())
+            self._handler = compose(chain, dispatcher(self.router.match))
             return self._handler
 
     def _compile_route(self, route: Route) -> Endpoint:
@@ -400,24 +401,6 @@ class App:
             def guard(ctx: Context) -> None:
                 _policies.run(ctx, prepared, app)
         return compose(middlewares, endpoint(route.handler, guard))
-
-    def _dispatcher(self) -> Callable[[Context], None]:
-        match = self.router.match
-
-        def dispatch(ctx: Context) -> None:
-            try:
-                route, params = match(ctx.method, ctx.raw_path)
-            except MethodNotAllowedError as exc:
-                if ctx.method != "OPTIONS":
-                    raise
-                ctx.set("Allow", ", ".join(exc.allowed))
-                ctx.status = 204
-                return
-            ctx.params = params
-            ctx.route = route
-            route.endpoint(ctx)
-
-        return dispatch
 
     # -- serving --------------------------------------------------------
 

@@ -40,18 +40,6 @@ BINARY_TYPE = "application/octet-stream"
 StartResponse = Callable[..., Any]
 
 
-def finish(ctx: Context, start_response: StartResponse) -> Iterable[bytes]:
-    """Send ``ctx``'s response through ``start_response`` and return the body iterable.
-
-    When the request was read through Werkzeug, its uploaded files are closed
-    once the server has sent the body (which may stream one of them).
-    """
-    body = _send(ctx, start_response)
-    if ctx._request is not None:
-        return ClosingIterator(body, ctx._request.close)
-    return body
-
-
 def render_error(ctx: Context, error: HttpError) -> None:
     """Make ``error`` the response: its status, its headers, Strapi's error body.
 
@@ -93,10 +81,15 @@ def to_http_error(exc: BaseException) -> HttpError | None:
     return None
 
 
-def _send(ctx: Context, start_response: StartResponse) -> Iterable[bytes]:
+def finish(ctx: Context, start_response: StartResponse) -> Iterable[bytes]:
+    """Send ``ctx``'s response through ``start_response`` and return the body iterable.
+
+    When the request was read through Werkzeug, its uploaded files are closed
+    once the server has sent the body (which may stream one of them).
+    """
     body = ctx._body
     kind = type(body)
-    if (kind is dict or kind is list) and ctx._response is None:
+    if (kind is dict or kind is list) and ctx._response is None and ctx._request is None:
         # The common case: JSON, and headers (if any) that are single values and
         # leave Content-Type and Content-Length to us.
         headers = ctx._headers
@@ -109,7 +102,7 @@ def _send(ctx: Context, start_response: StartResponse) -> Iterable[bytes]:
             out.append(("Content-Length", str(len(data))))
             start_response(STATUS_LINES[status], out)
             return [] if ctx.method == "HEAD" else [data]
-    elif kind is bytes and ctx._response is None and not ctx._multi:
+    elif kind is bytes and ctx._response is None and not ctx._multi and ctx._request is None:
         # Bytes the app encoded itself (the REST layer's JSON, sent with its ETag).
         headers = ctx._headers
         status = ctx._status or 200
@@ -118,7 +111,10 @@ def _send(ctx: Context, start_response: StartResponse) -> Iterable[bytes]:
             out.append(("Content-Length", str(len(body))))
             start_response(STATUS_LINES[status], out)
             return [] if ctx.method == "HEAD" else [body]
-    return _finish(ctx, start_response)
+    sent = _finish(ctx, start_response)
+    if ctx._request is not None:
+        return ClosingIterator(sent, ctx._request.close)
+    return sent
 
 
 def _finish(ctx: Context, start_response: StartResponse) -> Iterable[bytes]:
