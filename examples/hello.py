@@ -1,4 +1,9 @@
-"""The smallest minikoa app: ``gunicorn 'examples.hello:app'``."""
+"""The smallest minikoa app.
+
+Serve it with ``gunicorn 'minikoa.wsgi:create_app("examples.hello:app")'`` (the
+app is built as each worker starts: a mistake stops the server at once), or
+plainly with ``gunicorn 'examples.hello:app'`` (built by the first request).
+"""
 
 from minikoa import App
 

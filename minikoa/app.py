@@ -25,8 +25,9 @@ from werkzeug.test import Client
 from .content.documents import DocumentService
 from .content.events import Events
 from .content.layer import ModelLayer
+from .content.query import QueryLimits
 from .content.schema import Schemas
-from .db import Database, connect
+from .db import Database, check_client, connect
 from .errors import HttpError
 from .http.body import DEFAULT_LIMITS, BodyLimits
 from .http.context import Context
@@ -38,6 +39,7 @@ from .project import resolve as _resolve
 from .project.config import Config, load_dotenv
 from .project.loader import LoadError, load_project
 from .project.registry import ClassRegistry, Controller, Registry, Service
+from .project.routes import check_config, check_method, check_path, check_route
 from .rest import core_controller, core_service
 from .routing.router import Router
 from .webhooks import Webhooks
@@ -150,6 +152,9 @@ class App:
         #: with nothing done yet; ``build()`` sets them up (tables, declared webhooks, the events subscription),
         #: and so does their first use on an app not yet built (see ``minikoa.webhooks.registry``).
         self.webhooks = Webhooks(self.config, self._database, self.events)
+        #: How far a REST query may reach (``config/api.py``'s ``rest.maxPopulateDepth``,
+        #: ``maxRelationDepth``, ``maxPopulated``), read when the app is built.
+        self.rest_limits = QueryLimits()
 
     @classmethod
     def load(cls, path: str | Path, **options: Any) -> App:
@@ -162,6 +167,11 @@ class App:
             raise LoadError(f"{path}: no such project folder")
         load_dotenv(root / ".env")
         config = Config.load(root / "config")
+        try:
+            check_client(config.get("database.connection") or {})
+        except ValueError as exc:  # before anything runs: the file at fault, not a failed first query
+            found = next((f for f in sorted((root / "config").glob("database.*"))), root / "config" / "database.py")
+            raise LoadError(f"{found}: {exc}") from None
         app = cls(config=config, root=root, **options)
         load_project(app, root)
         atexit.register(app.destroy)
@@ -261,10 +271,12 @@ class App:
             return decorator
         if not callable(handler):
             raise TypeError(f"handler for {path!r} is not callable: {handler!r}")
-        methods = [m.upper() for m in ([method] if isinstance(method, str) else method)]
-        for m in methods:
-            if not m.isalpha():
-                raise ValueError(f"invalid HTTP method {m!r} for route {path!r}")
+        try:
+            methods = [check_method(m) for m in ([method] if isinstance(method, str) else method)]
+            check_path(path)
+            config = check_config(config)
+        except ValueError as exc:
+            raise ValueError(f"route {path!r}: {exc}") from None
         label = name or describe(handler)
         for mw in middlewares:
             if callable(mw) and not isinstance(mw, str):
@@ -314,11 +326,10 @@ class App:
             prefix = self.config.get("api.rest.prefix", "/api")
         for number, route in enumerate(routes):
             where = f"{source}: route #{number}"
-            if not isinstance(route, dict):
-                raise ValueError(f"{where}: a route is a dict with method, path and handler, not {route!r}")
-            missing = [key for key in ("method", "path", "handler") if key not in route]
-            if missing:
-                raise ValueError(f"{where}: missing {', '.join(missing)}")
+            try:
+                check_route(route)
+            except ValueError as exc:
+                raise ValueError(f"{where}: {exc}") from None
             config = dict(route.get("config") or {})
             route_prefix = config.pop("prefix", prefix) or ""
             path = route["path"]
@@ -373,6 +384,7 @@ class App:
         with self._lock:
             if self._handler is not None:
                 return self._handler
+            self.rest_limits = QueryLimits.from_config(self.config.get("api.rest") or {})
             if len(self.content_types) > 1 or self._db is not None:  # more than the built-in file type
                 self.db.setup()  # the tables, then the webhooks (an on_setup hook)
                 self.add_core_components()
@@ -391,7 +403,8 @@ class App:
 
     def _compile_route(self, route: Route) -> Endpoint:
         where = route.where
-        prepared = _policies.resolve(route.policies, lambda n: _resolve.lookup(self.policies, n, route.api), where)
+        prepared = _policies.resolve(route.policies, lambda n: _resolve.lookup(self.policies, n, route.api), where,
+                                     lambda n: _resolve.suggest(n, self.policies, route.api))
         middlewares = [mw for mw in (_resolve.middleware(self, spec, None, route.api, where)
                                      for spec in route.middlewares) if mw is not None]
         guard = None

@@ -27,6 +27,13 @@ def contract_schema(name: str) -> dict:
     return json.loads(path.read_text())
 
 
+@pytest.fixture(autouse=True)
+def _in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs in its own folder: an app built in code keeps its database in
+    ``.tmp/data.db`` of the working directory, which must never be shared between tests."""
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture
 def app() -> App:
     return App()

@@ -1,14 +1,22 @@
 """Checking a query before any SQL: Strapi's ``Invalid key`` errors, in Strapi's order.
 
 ``Checker`` holds where a check runs (the schemas, whether private
-attributes may be named, the error source); ``check_filters`` refuses
-unknown keys and operators in filters; ``parse_sort`` reads every sort form
-Strapi takes and ``check_sort`` refuses paths that do not end on a value.
+attributes may be named, the error source, the limits of a public query);
+``check_filters`` refuses unknown keys and operators in filters;
+``parse_sort`` reads every sort form Strapi takes and ``check_sort``
+refuses paths that do not end on a value.
+
+``QueryLimits`` bounds what one public query can make the server do, where
+Strapi has no bound: how deep ``populate`` nests, how many relations a
+filter or sort path goes through (and, for sort, how many of them lead to
+many entries: each multiplies the work per row), and how many populated
+entries one answer may hold.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ValidationError
@@ -16,22 +24,59 @@ from .language import VALUE_OPERATORS, Model, as_list, join_path, operands, syst
 from .privacy import nameable
 from .schema import Attribute, Schemas
 
-__all__ = ["Checker", "check_filters", "parse_sort", "check_sort", "SortPath"]
+__all__ = ["Checker", "QueryLimits", "check_filters", "parse_sort", "check_sort", "SortPath"]
 
 #: A checked sort: the path's segments, and whether it is descending.
 SortPath = tuple[list[str], bool]
 _DIRECTIONS = {"asc": False, "desc": True}
 
 
+@dataclass(frozen=True)
+class QueryLimits:
+    """How far one query may reach (``config/api.py``: ``rest.maxPopulateDepth``, ``rest.maxRelationDepth``,
+    ``rest.maxPopulated``); each mistake is a 400 before any SQL runs, or, for ``populated``, as
+    soon as the answer would hold more."""
+
+    #: populate levels: ``category`` is 1, ``category.articles`` 2
+    populate_depth: int = 5
+    #: relations and components one filter or sort path goes through
+    relation_depth: int = 4
+    #: of those, in a sort path, how many may hold many entries (each multiplies the work per row)
+    sort_many: int = 1
+    #: populated entries in one answer, all levels together
+    populated: int = 10_000
+
+    @classmethod
+    def from_config(cls, rest: Mapping[str, Any]) -> QueryLimits:
+        """The limits in ``config/api.py``'s ``rest`` section, defaults for what it leaves out."""
+        found: dict[str, int] = {}
+        for key, field in (("maxPopulateDepth", "populate_depth"), ("maxRelationDepth", "relation_depth"),
+                           ("maxPopulated", "populated")):
+            value = rest.get(key)
+            if value is not None:
+                if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                    raise ValueError(f"config/api.py: rest.{key} must be a positive integer, not {value!r}")
+                found[field] = value
+        return cls(**found)
+
+
 class Checker:
-    """Where a check runs: the schemas, whether private attributes are allowed, the error source."""
+    """Where a check runs: the schemas, whether private attributes are allowed, the error source, and
+    the limits (None: trusted code, no limits)."""
 
-    __slots__ = ("schemas", "allow_private", "source")
+    __slots__ = ("schemas", "allow_private", "source", "limits")
 
-    def __init__(self, schemas: Schemas, allow_private: bool = True, source: str = "query") -> None:
+    def __init__(self, schemas: Schemas, allow_private: bool = True, source: str = "query",
+                 limits: QueryLimits | None = None) -> None:
         self.schemas = schemas
         self.allow_private = allow_private
         self.source = source
+        self.limits = limits
+
+    def too_deep(self, param: str, path: str | None, what: str, limit: int) -> ValidationError:
+        """A query that reaches too far: 400, with the limit and where it was passed."""
+        return ValidationError(f"{what} (the limit is {limit})",
+                               {"source": self.source, "param": param, "path": path, "limit": limit})
 
     def invalid_key(self, key: str, path: str | None, param: str) -> ValidationError:
         """Strapi's ``Invalid key`` error (``... at <path>`` when the path is not the key itself)."""
@@ -60,8 +105,9 @@ class Checker:
 # -- checking filters -----------------------------------------------------------------
 
 def check_filters(checker: Checker, model: Model, filters: Any, path: str | None = None,
-                  relation: bool = False) -> None:
-    """Refuse unknown keys and operators in ``filters`` (``relation``: operators may apply to ``id``)."""
+                  relation: bool = False, hops: int = 0) -> None:
+    """Refuse unknown keys and operators in ``filters`` (``relation``: operators may apply to ``id``;
+    ``hops``: relations and components gone through to get here)."""
     if not isinstance(filters, Mapping):
         if relation:
             return  # ``{"category": 3}``: the related id
@@ -69,29 +115,34 @@ def check_filters(checker: Checker, model: Model, filters: Any, path: str | None
     for key, value in filters.items():
         if key in ("$and", "$or"):
             for item in operands(value):
-                check_filters(checker, model, item, path, relation)
+                check_filters(checker, model, item, path, relation, hops)
         elif key == "$not":
-            check_filters(checker, model, value, path, relation)
+            check_filters(checker, model, value, path, relation, hops)
         elif isinstance(key, str) and key.startswith("$"):
             if not (relation and key in VALUE_OPERATORS):
                 raise checker.invalid_key(key, path, "filters")
         elif key in system_keys(model):
             _check_operators(checker, value, join_path(path, key))
         else:
-            _check_attribute(checker, model, key, value, path)
+            _check_attribute(checker, model, key, value, path, hops)
 
 
-def _check_attribute(checker: Checker, model: Model, key: str, value: Any, path: str | None) -> None:
+def _check_attribute(checker: Checker, model: Model, key: str, value: Any, path: str | None, hops: int) -> None:
     attr = checker.attribute(model, key, path, "filters")
     path = join_path(path, key)
     if attr.is_scalar:
         _check_operators(checker, value, path)
-    elif attr.is_linked:
-        check_filters(checker, checker.target(attr), value, path, relation=True)
-    elif attr.type == "component":
-        check_filters(checker, checker.target(attr), value, path)
-    else:  # dynamic zones cannot be filtered on
+        return
+    if attr.type == "dynamiczone":  # dynamic zones cannot be filtered on
         raise checker.invalid_key(key, path, "filters")
+    limits = checker.limits
+    if limits is not None and hops + 1 > limits.relation_depth:
+        raise checker.too_deep("filters", path, f"Filters go through too many relations at {path}",
+                               limits.relation_depth)
+    if attr.is_linked:
+        check_filters(checker, checker.target(attr), value, path, relation=True, hops=hops + 1)
+    else:
+        check_filters(checker, checker.target(attr), value, path, hops=hops + 1)
 
 
 def _check_operators(checker: Checker, value: Any, path: str) -> None:
@@ -152,10 +203,13 @@ def _direction(checker: Checker, value: Any) -> bool:
 
 def check_sort(checker: Checker, model: Model, sort: list[tuple[list[str], bool]],
                base: str | None = None) -> None:
-    """Each sort path must end on a scalar, through relations, media or components (``base``: where it is)."""
+    """Each sort path must end on a scalar, through relations, media or components (``base``: where it is);
+    with limits, through at most ``relation_depth`` of them, at most ``sort_many`` holding many entries."""
+    limits = checker.limits
     for segments, _desc in sort:
         path = base
         current = model
+        hops = many = 0
         for index, key in enumerate(segments):
             last = index == len(segments) - 1
             if key in system_keys(current):
@@ -170,4 +224,14 @@ def check_sort(checker: Checker, model: Model, sort: list[tuple[list[str], bool]
             elif last or attr.type == "dynamiczone":  # a relation or component is not a value
                 raise checker.invalid_key(key, path, "sort")
             else:
+                hops += 1
+                many += attr.many or attr.repeatable
+                if limits is not None:
+                    if hops > limits.relation_depth:
+                        raise checker.too_deep("sort", path, f"Sort goes through too many relations at {path}",
+                                               limits.relation_depth)
+                    if many > limits.sort_many:
+                        raise checker.too_deep(
+                            "sort", path, f"Sort goes through too many relations that hold many entries at {path}",
+                            limits.sort_many)
                 current = checker.target(attr)

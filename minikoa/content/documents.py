@@ -176,12 +176,17 @@ class DocumentService:
         lifecycles.run("after", event)
         return event.result
 
-    def _status(self, status: str | None) -> str | None:
+    def _status(self, status: str | None) -> str:
+        """The status a read or write runs in: the one asked for, else ``draft`` with draftAndPublish.
+
+        A type without draftAndPublish has one version of each document, but
+        the documents it relates to may have two: its reads join their
+        published version unless a status is asked for (a draft edit never
+        shows through a relation of a type that has no drafts).
+        """
         if status not in (None, "draft", "published"):
             raise ValidationError(f"Invalid status {status!r}: draft or published", {"key": "status"})
-        if not self.dp:
-            return None
-        return status or "draft"
+        return status or ("draft" if self.dp else "published")
 
     # -- writes -------------------------------------------------------------
 
@@ -193,10 +198,13 @@ class DocumentService:
         """
         read = self._given(query, fields=fields, populate=populate)
         status = self._status(status)
-        values = self._validate(self._with_uids(data), partial=False, draft=self.dp and status != "published")
+        data, slugs = self._with_uids(data)
+        values = self._validate(data, partial=False, draft=self.dp and status != "published")
         with self.db.atomic():
             event = self._before("create", {"data": values, "status": status})
             values = event.params["data"] if event else values
+            # Under the transaction's write lock: two creates cannot pick the same free slug.
+            self._free_slugs(values, slugs)
             document_id = new_document_id()
             row_id = self._insert(document_id, values, published=not self.dp)
             return self._complete("entry.create", row_id, document_id, values, status, read, event)
@@ -417,25 +425,31 @@ class DocumentService:
                                "RETURNING value", [count, name])
         return value - count + 1
 
-    def _with_uids(self, data: Mapping[str, Any]) -> Mapping[str, Any]:
-        """``data`` with a unique slug of its target field for each required uid left empty."""
+    def _with_uids(self, data: Mapping[str, Any]) -> tuple[Mapping[str, Any], dict[str, str]]:
+        """``data`` with a slug of its target field for each required uid left empty, and those slugs
+        by attribute: the server's values, made unique by ``_free_slugs`` inside the write."""
         if not isinstance(data, Mapping):
-            return data
-        filled = None
+            return data, {}
+        slugs: dict[str, str] = {}
         for attr in self.ctype:
             if attr.type != "uid" or data.get(attr.name) is not None or not attr.required:
                 continue
             source = data.get(attr.get("targetField") or "") or self.ctype.singular_name
-            base = _slugify(str(source))
-            candidate, n = base, 1
+            slugs[attr.name] = _slugify(str(source))
+        return ({**data, **slugs} if slugs else data), slugs
+
+    def _free_slugs(self, values: dict[str, Any], slugs: Mapping[str, str]) -> None:
+        """Give each server-made slug still in ``values`` the first free form: ``base``, ``base-2``, ..."""
+        for name, base in slugs.items():
+            if values.get(name) != base:
+                continue  # a before_create hook chose its own
+            attr = self.ctype.attributes[name]
             column = self.q(attr.column or attr.name)
-            while self.db.scalar(f"SELECT 1 FROM {self.table} WHERE {column} = {self.p} LIMIT 1",
-                                 [candidate]):
+            candidate, n = base, 1
+            while self.db.scalar(f"SELECT 1 FROM {self.table} WHERE {column} = {self.p} LIMIT 1", [candidate]):
                 n += 1
                 candidate = f"{base}-{n}"
-            filled = filled if filled is not None else dict(data)
-            filled[attr.name] = candidate
-        return data if filled is None else filled
+            values[name] = candidate
 
     def _insert(self, document_id: str, values: dict[str, Any], published: bool) -> int:
         now = now_iso()
@@ -504,12 +518,12 @@ class DocumentService:
         engine = self.layer.engine
         params = {"filters": {"documentId": document_id}}
         if not self.dp:
-            return engine.find(self.uid, params)
+            return engine.find(self.uid, params, status="published")
         statuses = [status] if status else ["draft", "published"]
         return [entry for s in statuses for entry in engine.find(self.uid, params, status=s)]
 
     def _read_back(self, document_id: str, status: str | None, read: Params) -> dict[str, Any]:
-        found = self.layer.engine.find_document(self.uid, document_id, read, status=status if self.dp else None)
+        found = self.layer.engine.find_document(self.uid, document_id, read, status=status)
         assert found is not None, "a document written in this transaction is there to read"
         return found
 
@@ -545,7 +559,7 @@ class DocumentService:
                     status = "published" if entry.get("publishedAt") else "draft"
                     found = self.layer.engine.find_document(
                         self.uid, entry["documentId"], {"populate": relations} if relations else None,
-                        status=status if self.dp else None, public=True) or entry
+                        status=status, public=True) or entry
                 made.append(strip(self.layer.schemas, self.ctype, found))
             return made[0]
 

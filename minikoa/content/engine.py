@@ -115,7 +115,7 @@ class QueryEngine:
             return None
         query = compiled.query
         if query.populate:
-            Populator(self, status, query.public).populate(query.model, entries, query.populate)
+            Populator(self, status, query.public, _budget(query)).populate(query.model, entries, query.populate)
         return entries[0]
 
     def count(self, uid: str, params: Params = None, *, status: str | None = None) -> int:
@@ -212,5 +212,10 @@ class QueryEngine:
             params = [*params, *more]
         entries = plan.decode_rows(self.db.query(sql, params))
         if query.populate:
-            Populator(self, compiled.status, query.public).populate(model, entries, query.populate)
+            Populator(self, compiled.status, query.public, _budget(query)).populate(model, entries, query.populate)
         return entries
+
+
+def _budget(query: Query) -> int | None:
+    """The populated entries ``query`` may read (None: no bound, for trusted code)."""
+    return query.limits.populated if query.limits is not None else None

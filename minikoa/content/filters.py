@@ -43,7 +43,7 @@ __all__ = ["Scope", "Compiler", "status_sql", "null_truth"]
 
 #: The field type each system field's values are cast as.
 _SYSTEM_KINDS: dict[str, FieldType] = {
-    "id": FIELD_TYPES["integer"], "documentId": FIELD_TYPES["string"], "createdAt": FIELD_TYPES["datetime"],
+    "id": FIELD_TYPES["biginteger"], "documentId": FIELD_TYPES["string"], "createdAt": FIELD_TYPES["datetime"],
     "updatedAt": FIELD_TYPES["datetime"], "publishedAt": FIELD_TYPES["datetime"]}
 _BOOLEAN = FIELD_TYPES["boolean"]
 #: Operators whose operand is a list; any other operator given a list is OR-ed over it.

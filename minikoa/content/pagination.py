@@ -12,7 +12,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import PaginationError
+from ..errors import PaginationError, ValidationError
 
 __all__ = ["Window", "pagination_params"]
 
@@ -31,7 +31,23 @@ def pagination_params(params: Mapping[str, Any]) -> dict[str, Any] | None:
             found.setdefault(key, params[key])
     if any(k in found for k in _PAGE_KEYS) and any(k in found for k in _OFFSET_KEYS):
         raise PaginationError("Cannot use both page & offset pagination in the same query")
+    for key in (*_PAGE_KEYS, *_OFFSET_KEYS):
+        number = _number(found.get(key))
+        if number is not None and abs(number) > MAX_NUMBER:
+            raise _out_of_range(key, found[key])
     return found or None
+
+
+#: The largest page, size, start or limit a query may give (JavaScript's largest safe integer).
+MAX_NUMBER = 2**53 - 1
+#: The largest offset the database takes.
+_MAX_OFFSET = 2**63 - 1
+
+
+def _out_of_range(key: str, value: Any) -> ValidationError:
+    shown = value if isinstance(value, (int, float)) else str(value)[:50]
+    return ValidationError(f"pagination[{key}] is out of range", {"source": "query", "param": "pagination",
+                                                                  "key": key, "value": shown})
 
 
 def _number(value: Any) -> int | None:
@@ -79,6 +95,8 @@ class Window:
             self.first = max(1, page if page is not None else 1)
             self.size = size
             self.limit, self.offset = size, (self.first - 1) * size
+            if self.offset > _MAX_OFFSET:
+                raise _out_of_range("page", self.first)
         else:
             start = _number(given.get("start", 0))
             self.first = max(0, start if start is not None else 0)

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..errors import ValidationError
 from .checker import Checker
 from .fields import Decoder, decode_json
 from .filters import Compiler, Scope, status_sql
@@ -140,9 +141,16 @@ def _file_ids(value: Any) -> list[int]:
 
 
 class Populator:
-    """Adds populated attributes to the entries of one query, level by level."""
+    """Adds populated attributes to the entries of one query, level by level.
 
-    def __init__(self, engine: QueryEngine, status: str | None, public: bool = False) -> None:
+    ``budget`` bounds the populated entries of the whole answer (the
+    query's ``limits.populated``): each statement reads at most one row
+    past what is left, and going past it is a 400, so a small request can
+    never make a huge answer.
+    """
+
+    def __init__(self, engine: QueryEngine, status: str | None, public: bool = False,
+                 budget: int | None = None) -> None:
         self.engine = engine
         self.schemas = engine.schemas
         self.db = engine.db
@@ -150,6 +158,23 @@ class Populator:
         self.status = status
         #: leave private attributes out of every level (REST reads)
         self.public = public
+        self.budget = budget
+        self.left = budget
+
+    def _window(self) -> tuple[str, list[int]]:
+        """`` LIMIT`` one row past what the budget has left (nothing without a budget)."""
+        if self.left is None:
+            return "", []
+        return self.d.limit_offset(self.left + 1, 0)
+
+    def _spend(self, count: int) -> None:
+        if self.left is None:
+            return
+        self.left -= count
+        if self.left < 0:
+            raise ValidationError(f"Too many populated entries: an answer holds at most {self.budget}; "
+                                  "populate less, or ask for fewer entries per page",
+                                  {"source": "query", "param": "populate", "limit": self.budget})
 
     def populate(self, model: ContentType, entries: list[dict[str, Any]], specs: Mapping[str, Spec]) -> None:
         """Fill ``entries`` (of ``model``) with what ``specs`` asks for."""
@@ -208,8 +233,11 @@ class Populator:
         for chunk in _chunks(keys, size):
             # One target per entry needs no order: sorting the rows would only cost time.
             order_sql = f" ORDER BY {', '.join(order)}" if attr.many or spec.sort else ""
-            sql = f"SELECT {select}, {key} FROM {source} WHERE {key} IN ({d.params(len(chunk))}){extra}{order_sql}"
-            rows = self.db.query(sql, [*chunk, *where_params])
+            window, more = self._window()
+            sql = (f"SELECT {select}, {key} FROM {source} WHERE {key} IN ({d.params(len(chunk))}){extra}"
+                   f"{order_sql}{window}")
+            rows = self.db.query(sql, [*chunk, *where_params, *more])
+            self._spend(len(rows))
             items = plan.decode_rows(rows)
             found += items
             for row, item in zip(rows, items):
@@ -277,6 +305,7 @@ class Populator:
             found: list[dict[str, Any]] = []
             for holder, name, file_ids, many in holders:
                 items = [plan.decode(rows[i]) for i in file_ids if i in rows]
+                self._spend(len(items))
                 found.extend(items)
                 holder[name] = items if many else (items[0] if items else None)
             self.populate(files, found, spec.populate)

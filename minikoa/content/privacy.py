@@ -14,11 +14,13 @@ data, an event payload).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from .language import operands
 from .schema import Attribute, Component, ContentType, Schemas
 
-__all__ = ["shown", "nameable", "strip"]
+__all__ = ["shown", "nameable", "strip", "strip_query"]
 
 Model = ContentType | Component
 
@@ -103,3 +105,133 @@ def _stripper(schemas: Schemas, model: Model) -> _Stripper:
     if found is None:
         found = cache[model.uid] = _Stripper(schemas, model)
     return found
+
+
+# -- queries: what Strapi's sanitizeQuery leaves of them ---------------------------------------------
+
+def strip_query(schemas: Schemas, model: Model, params: Mapping[str, Any]) -> dict[str, Any]:
+    """``params`` without what names a private attribute, anywhere: Strapi's ``sanitizeQuery``.
+
+    Filters on private attributes (through relations and components
+    included), sort paths through one, private fields and populated private
+    attributes are left out; everything else is kept as given, to be
+    checked as usual (an unknown key stays a 400).
+    """
+    out = dict(params)
+    if isinstance(params.get("filters"), Mapping):
+        out["filters"] = _strip_filters(schemas, model, params["filters"])
+    if params.get("sort") is not None:
+        out["sort"] = _strip_sort(schemas, model, params["sort"])
+    if params.get("fields") is not None:
+        out["fields"] = _strip_fields(model, params["fields"])
+    if params.get("populate") is not None:
+        out["populate"] = _strip_populate(schemas, model, params["populate"])
+    return out
+
+
+def _private(model: Model, key: Any) -> bool:
+    attr = model.attributes.get(key) if isinstance(key, str) else None
+    return attr is not None and not nameable(attr, public=True)
+
+
+def _inner(schemas: Schemas, attr: Attribute) -> Model | None:
+    """The model a relation, media or component attribute leads to (None for anything else)."""
+    if attr.is_linked:
+        return schemas.target(attr)
+    if attr.type == "component":
+        return schemas.component(attr)
+    return None
+
+
+def _strip_filters(schemas: Schemas, model: Model, filters: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in filters.items():
+        if key in ("$and", "$or"):
+            out[key] = [_strip_filters(schemas, model, item) if isinstance(item, Mapping) else item
+                        for item in operands(value)]
+        elif key == "$not":
+            out[key] = _strip_filters(schemas, model, value) if isinstance(value, Mapping) else value
+        elif _private(model, key):
+            continue
+        else:
+            attr = model.attributes.get(key) if isinstance(key, str) else None
+            inner = _inner(schemas, attr) if attr is not None else None
+            out[key] = _strip_filters(schemas, inner, value) if inner is not None and isinstance(value, Mapping) \
+                else value
+    return out
+
+
+def _walks_private(schemas: Schemas, model: Model, segments: list[str]) -> bool:
+    """Whether a dotted path names a private attribute anywhere along it."""
+    current: Model | None = model
+    for segment in segments:
+        if current is None:
+            return False
+        attr = current.attributes.get(segment)
+        if attr is None:
+            return False  # unknown: left for the check to refuse
+        if not nameable(attr, public=True):
+            return True
+        current = _inner(schemas, attr)
+    return False
+
+
+def _strip_sort(schemas: Schemas, model: Model, sort: Any, prefix: tuple[str, ...] = ()) -> Any:
+    if isinstance(sort, str):
+        kept = [part for part in sort.split(",") if not _walks_private(
+            schemas, model, [*prefix, *part.partition(":")[0].strip().split(".")])]
+        return ",".join(kept)
+    if isinstance(sort, list):
+        return [_strip_sort(schemas, model, item, prefix) for item in sort]
+    if isinstance(sort, Mapping):
+        out: dict[str, Any] = {}
+        for key, value in sort.items():
+            path = (*prefix, *str(key).split("."))
+            if _walks_private(schemas, model, list(path)):
+                continue
+            out[key] = _strip_sort(schemas, model, value, path) if isinstance(value, Mapping) else value
+        return out
+    return sort
+
+
+def _strip_fields(model: Model, fields: Any) -> Any:
+    if isinstance(fields, str):
+        return ",".join(name for name in fields.split(",") if not _private(model, name.strip()))
+    if isinstance(fields, list):
+        return [_strip_fields(model, item) for item in fields]
+    if isinstance(fields, Mapping):
+        return {key: _strip_fields(model, item) for key, item in fields.items()}
+    return fields
+
+
+def _strip_populate(schemas: Schemas, model: Model, populate: Any) -> Any:
+    if isinstance(populate, str):
+        return ",".join(part for part in populate.split(",")
+                        if not _walks_private(schemas, model, part.strip().split(".")))
+    if isinstance(populate, list):
+        return [_strip_populate(schemas, model, item) for item in populate]
+    if not isinstance(populate, Mapping):
+        return populate
+    out: dict[str, Any] = {}
+    for key, value in populate.items():
+        if isinstance(key, str) and key.isdigit():  # qs's {"0": "a", "1": "b"} list
+            out[key] = _strip_populate(schemas, model, value)
+            continue
+        if _private(model, key):
+            continue
+        attr = model.attributes.get(key) if isinstance(key, str) else None
+        inner = _inner(schemas, attr) if attr is not None else None
+        if inner is None or not isinstance(value, Mapping):
+            out[key] = value
+            continue
+        options = dict(value)
+        if isinstance(options.get("fields"), (str, list, Mapping)):
+            options["fields"] = _strip_fields(inner, options["fields"])
+        if isinstance(options.get("filters"), Mapping):
+            options["filters"] = _strip_filters(schemas, inner, options["filters"])
+        if options.get("sort") is not None:
+            options["sort"] = _strip_sort(schemas, inner, options["sort"])
+        if options.get("populate") is not None:
+            options["populate"] = _strip_populate(schemas, inner, options["populate"])
+        out[key] = options
+    return out

@@ -24,12 +24,12 @@ from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from typing import Any
 
 from ..errors import ValidationError
-from .checker import Checker, SortPath, check_filters, check_sort, parse_sort
+from .checker import Checker, QueryLimits, SortPath, check_filters, check_sort, parse_sort
 from .pagination import pagination_params
 from .schema import ContentType, Schemas
 from .selection import Spec, parse_fields, parse_populate
 
-__all__ = ["Query", "QUERY_KEYS"]
+__all__ = ["Query", "QueryLimits", "QUERY_KEYS"]
 
 #: The keys a query reads; any other key is ignored, as Strapi ignores unknown query keys.
 QUERY_KEYS = ("filters", "sort", "fields", "populate", "pagination", "start", "limit")
@@ -39,16 +39,21 @@ QUERY_KEYS = ("filters", "sort", "fields", "populate", "pagination", "start", "l
 _PARTS = {"filters": ("filters",), "sort": ("sort",), "pagination": ("pagination", "start", "limit")}
 
 
+#: What ``_replace`` copies (everything but the model and the caches).
+_FIELDS = ("params", "filters", "sort", "fields", "populate", "pagination", "status", "data", "public", "limits")
+
+
 class Query:
     """The checked parameters of one read of ``model`` (see the module docstring)."""
 
     __slots__ = ("model", "params", "filters", "sort", "fields", "populate", "pagination", "status", "data",
-                 "public", "_view", "_key")
+                 "public", "limits", "_view", "_key")
 
     def __init__(self, model: ContentType, params: Mapping[str, Any], *, filters: Any = None,
                  sort: list[SortPath] | None = None, fields: tuple[str, ...] | None = None,
                  populate: dict[str, Spec] | None = None, pagination: dict[str, Any] | None = None,
-                 status: str | None = None, data: Any = None, public: bool = False) -> None:
+                 status: str | None = None, data: Any = None, public: bool = False,
+                 limits: QueryLimits | None = None) -> None:
         self.model = model
         #: the parameters as given (the known keys only): for lifecycle hooks and cache keys
         self.params = params
@@ -62,28 +67,32 @@ class Query:
         #: a write's ``data`` (see ``with_data``)
         self.data = data
         self.public = public
+        #: how far the query was allowed to reach (None: trusted code); the populated entries it may read
+        self.limits = limits
         self._view: dict[str, Any] | None = None
         self._key: str | None = None
 
     @classmethod
     def parse(cls, schemas: Schemas, uid: str, params: Mapping[str, Any] | None = None, *,
-              public: bool = False, allow_private: bool | None = None, source: str = "query") -> Query:
+              public: bool = False, allow_private: bool | None = None, source: str = "query",
+              limits: QueryLimits | None = None) -> Query:
         """Check and parse ``params`` for a read of content-type ``uid``.
 
         ``allow_private`` (default: not ``public``) lets the query name
-        private attributes, as trusted code may. Raises ValidationError
-        (``details.source`` is ``source``) or PaginationError; a TypeError if
-        ``params`` is not a mapping.
+        private attributes, as trusted code may; ``limits`` bound how far it
+        may reach (the REST API's, from ``config/api.py``). Raises
+        ValidationError (``details.source`` is ``source``) or
+        PaginationError; a TypeError if ``params`` is not a mapping.
         """
         if params is None:
-            return cls.empty(schemas, uid, public)
+            return cls.empty(schemas, uid, public, limits)
         if not isinstance(params, Mapping):
             raise TypeError(f"query params must be a mapping, not {type(params).__name__}")
         given = {key: params[key] for key in QUERY_KEYS if params.get(key) is not None}
         if not given and params.get("status") is None and params.get("data") is None:
-            return cls.empty(schemas, uid, public)
+            return cls.empty(schemas, uid, public, limits)
         model = schemas[uid]
-        checker = Checker(schemas, not public if allow_private is None else allow_private, source)
+        checker = Checker(schemas, not public if allow_private is None else allow_private, source, limits)
         filters = given.get("filters")
         if filters == "":
             filters = None
@@ -102,19 +111,19 @@ class Query:
                                   {"key": "status", "source": source, "param": "status"})
         return cls(model, given, filters=filters, sort=sort,
                    fields=fields, populate=populate, pagination=pagination, status=status,
-                   data=params.get("data"), public=public)
+                   data=params.get("data"), public=public, limits=limits)
 
     @classmethod
-    def empty(cls, schemas: Schemas, uid: str, public: bool = False) -> Query:
+    def empty(cls, schemas: Schemas, uid: str, public: bool = False, limits: QueryLimits | None = None) -> Query:
         """The query of ``uid`` with no parameters: every entry, every field, nothing populated.
 
-        Made once per type and view (it is never changed), so a request
-        without a query string costs no parsing at all.
+        Made once per type, view and limits (it is never changed), so a
+        request without a query string costs no parsing at all.
         """
-        cache: dict[tuple[str, bool], Query] = schemas.derived("query.empty", dict)
-        found = cache.get((uid, public))
+        cache: dict[tuple[str, bool, QueryLimits | None], Query] = schemas.derived("query.empty", dict)
+        found = cache.get((uid, public, limits))
         if found is None:
-            found = cache[(uid, public)] = cls(schemas[uid], {}, public=public)
+            found = cache[(uid, public, limits)] = cls(schemas[uid], {}, public=public, limits=limits)
         return found
 
     @classmethod
@@ -126,9 +135,7 @@ class Query:
             if params.model.uid != uid:
                 raise ValueError(f"a query of {params.model.uid} cannot read {uid}")
             if public and not params.public:  # a public reader sees no private field, whoever parsed it
-                return Query(params.model, params.params, filters=params.filters, sort=params.sort,
-                             fields=params.fields, populate=params.populate, pagination=params.pagination,
-                             status=params.status, data=params.data, public=True)
+                return params._replace(public=True)
             return params
         return cls.parse(schemas, uid, params, public=public, allow_private=True)
 
@@ -152,25 +159,24 @@ class Query:
         if not self.params:
             return self  # nothing to leave out
         dropped = {key for part in parts for key in _PARTS[part]}
-        return Query(self.model, {k: v for k, v in self.params.items() if k not in dropped},
-                     filters=None if "filters" in parts else self.filters,
-                     sort=None if "sort" in parts else self.sort, fields=self.fields, populate=self.populate,
-                     pagination=None if "pagination" in parts else self.pagination, status=self.status,
-                     data=self.data, public=self.public)
+        cleared: dict[str, Any] = {part: None for part in parts}
+        return self._replace(params={k: v for k, v in self.params.items() if k not in dropped}, **cleared)
 
     def window(self, start: int, limit: int) -> Query:
         """This query reading ``limit`` entries from ``start`` (whatever pagination it had)."""
         page = {"start": start, "limit": limit}
         params = {k: v for k, v in self.params.items() if k not in _PARTS["pagination"]}
-        return Query(self.model, {**params, "pagination": page}, filters=self.filters, sort=self.sort,
-                     fields=self.fields, populate=self.populate, pagination=page, status=self.status,
-                     data=self.data, public=self.public)
+        return self._replace(params={**params, "pagination": page}, pagination=page)
 
     def with_data(self, data: Any) -> Query:
         """This query carrying a write's ``data`` (Strapi's ``{...query, data}``), parsed parts shared."""
-        return Query(self.model, self.params, filters=self.filters, sort=self.sort, fields=self.fields,
-                     populate=self.populate, pagination=self.pagination, status=self.status, data=data,
-                     public=self.public)
+        return self._replace(data=data)
+
+    def _replace(self, **changes: Any) -> Query:
+        """A copy with ``changes``; the parsed parts not changed are shared, not copied."""
+        parts = {name: getattr(self, name) for name in _FIELDS}
+        parts.update(changes)
+        return Query(self.model, **parts)
 
     # -- the mapping Strapi's services take --
 

@@ -86,16 +86,20 @@ def _model_of(checker: Checker, attr: Attribute) -> Model | None:
     return None if attr.type == "dynamiczone" else checker.target(attr)
 
 
-def parse_populate(checker: Checker, model: Model, populate: Any, path: str | None = None) -> dict[str, Spec]:
+def parse_populate(checker: Checker, model: Model, populate: Any, path: str | None = None,
+                   level: int = 1) -> dict[str, Spec]:
     """Strapi's populate forms as ``{attribute: Spec}`` in the order given (schema order for ``*``).
 
     ``"*"``, ``"category,cover"``, ``"category.articles"``, lists of
     these, ``{"category": true}`` and ``{"category": {"fields", "filters",
     "sort", "populate", "count"}}``, ``{"blocks": {"on": {uid: {...}}}}``.
+    ``level`` is how deep the attributes populated here are (1 at the top);
+    past the checker's ``populate_depth`` it is a 400, in every form.
     """
     specs: dict[str, Spec] = {}
     if populate in _NO:
         return specs
+    _check_level(checker, level, path)
     if populate is True or populate == "*":
         return _everything(checker, model)
     items = [populate] if isinstance(populate, str) else as_list(populate)
@@ -108,16 +112,25 @@ def parse_populate(checker: Checker, model: Model, populate: Any, path: str | No
                     for name, every in _everything(checker, model).items():
                         specs.setdefault(name, every)
                 elif part:
-                    _add_dotted(checker, model, part.split("."), specs, path)
+                    segments = part.split(".")
+                    # Checked before walking: a dotted path is one query-string value, of any length.
+                    _check_level(checker, level + len(segments) - 1, join_path(path, part))
+                    _add_dotted(checker, model, segments, specs, path)
         return specs
     if not isinstance(populate, Mapping):
         raise checker.invalid("Invalid populate", "populate", path=path)
     for key, value in populate.items():
         attr = _attribute(checker, model, key, path)
-        spec = _spec(checker, attr, value, join_path(path, key))
+        spec = _spec(checker, attr, value, join_path(path, key), level)
         if spec is not None:
             specs[key] = spec
     return specs
+
+
+def _check_level(checker: Checker, level: int, path: str | None) -> None:
+    limits = checker.limits
+    if limits is not None and level > limits.populate_depth:
+        raise checker.too_deep("populate", path, f"Populate is nested too deeply at {path}", limits.populate_depth)
 
 
 def _everything(checker: Checker, model: Model) -> dict[str, Spec]:
@@ -140,13 +153,19 @@ def _add_dotted(checker: Checker, model: Model, segments: list[str], specs: dict
     spec = specs.get(attr.name)
     if spec is None:
         spec = specs[attr.name] = Spec(attr, _model_of(checker, attr) or model)
-    if len(segments) > 1:
+    for segment in segments[1:]:
         if attr.type == "dynamiczone":
-            raise checker.invalid_key(segments[1], path, "populate")
-        _add_dotted(checker, spec.model, segments[1:], spec.populate, path)
+            raise checker.invalid_key(segment, path, "populate")
+        model, specs = spec.model, spec.populate
+        attr = _attribute(checker, model, segment, path)
+        path = join_path(path, segment)
+        found = specs.get(attr.name)
+        if found is None:
+            found = specs[attr.name] = Spec(attr, _model_of(checker, attr) or model)
+        spec = found
 
 
-def _spec(checker: Checker, attr: Attribute, value: Any, path: str) -> Spec | None:
+def _spec(checker: Checker, attr: Attribute, value: Any, path: str, level: int) -> Spec | None:
     if value in _NO:
         return None
     if value in _YES:
@@ -154,19 +173,21 @@ def _spec(checker: Checker, attr: Attribute, value: Any, path: str) -> Spec | No
     if not isinstance(value, Mapping):
         raise checker.invalid("Invalid populate", "populate", path=path)
     if attr.type == "dynamiczone":
-        return _zone_spec(checker, attr, value, path)
+        return _zone_spec(checker, attr, value, path, level)
     spec = Spec(attr, checker.target(attr))
-    _options(checker, spec, value, path, linked=attr.is_linked)
+    _options(checker, spec, value, path, level, linked=attr.is_linked)
     return spec
 
 
-def _options(checker: Checker, spec: Spec, options: Mapping[str, Any], path: str, linked: bool) -> None:
-    """Read ``fields``/``populate`` (and for relations ``filters``/``sort``/``count``) into ``spec``."""
+def _options(checker: Checker, spec: Spec, options: Mapping[str, Any], path: str, level: int,
+             linked: bool) -> None:
+    """Read ``fields``/``populate`` (and for relations ``filters``/``sort``/``count``) into ``spec``
+    (an attribute populated at ``level``)."""
     for key, value in options.items():
         if key == "fields":
             spec.fields = parse_fields(checker, spec.model, value, path, "populate")
         elif key == "populate":
-            spec.populate = parse_populate(checker, spec.model, value, path)
+            spec.populate = parse_populate(checker, spec.model, value, path, level + 1)
         elif key == "filters" and linked:
             if value not in _NO:
                 check_filters(checker, spec.model, value, path)
@@ -180,7 +201,7 @@ def _options(checker: Checker, spec: Spec, options: Mapping[str, Any], path: str
             raise checker.invalid_key(str(key), path, "populate")
 
 
-def _zone_spec(checker: Checker, attr: Attribute, options: Mapping[str, Any], path: str) -> Spec:
+def _zone_spec(checker: Checker, attr: Attribute, options: Mapping[str, Any], path: str, level: int) -> Spec:
     """A dynamic zone: ``on`` gives listed components their own fields and populate, ``populate`` the others.
 
     Every component of the zone is returned either way, as Strapi does.
@@ -196,21 +217,22 @@ def _zone_spec(checker: Checker, attr: Attribute, options: Mapping[str, Any], pa
     for uid, sub in on.items():
         if uid not in attr.components:
             raise checker.invalid_key(str(uid), path, "populate")
-        spec.on[uid] = _component_spec(checker, checker.schemas.components[uid], sub, path)
+        spec.on[uid] = _component_spec(checker, checker.schemas.components[uid], sub, path, level)
     shared = options.get("populate")
     for uid in attr.components:
         if uid not in spec.on and shared not in _NO:
             component = checker.schemas.components[uid]
             spec.on[uid] = Spec(None, component)
-            spec.on[uid].populate = parse_populate(checker, component, shared, path)
+            spec.on[uid].populate = parse_populate(checker, component, shared, path, level + 1)
     return spec
 
 
-def _component_spec(checker: Checker, component: Component, value: Any, path: str) -> Spec:
+def _component_spec(checker: Checker, component: Component, value: Any, path: str, level: int) -> Spec:
+    """One component of a dynamic zone (the zone is at ``level``; what it populates, one deeper)."""
     spec = Spec(None, component)
     if value in _YES or value in _NO:
         return spec
     if not isinstance(value, Mapping):
         raise checker.invalid("Invalid populate", "populate", path=path)
-    _options(checker, spec, value, path, linked=False)
+    _options(checker, spec, value, path, level, linked=False)
     return spec

@@ -23,7 +23,7 @@ from .sqlite import SQLiteDatabase, SQLiteDialect
 from .types import ColumnType
 
 __all__ = [
-    "Database", "Cursor", "SchemaEditor", "Dialect", "ColumnType", "connect", "database_path",
+    "Database", "Cursor", "SchemaEditor", "Dialect", "ColumnType", "connect", "database_path", "check_client",
     "Column", "Index", "ForeignKey", "Table", "sync",
     "DatabaseError", "IntegrityError", "UniqueViolation", "SchemaChangeError",
     "SQLiteDatabase", "SQLiteDialect", "CLIENTS",
@@ -38,25 +38,35 @@ def database_path(connection: Mapping[str, Any], root: Path | None) -> str:
 
     ``connection`` is ``config/database.py``'s ``connection`` (Strapi's shape:
     ``{"client": ..., "connection": {"filename": ...}}``). A relative filename
-    is relative to ``root``, the project folder (the working directory when None).
+    is relative to ``root``, the project folder, or to the working directory
+    for an app built in code: a file, so every gunicorn worker sees the same
+    data. ``":memory:"`` (only when asked for) is one process's own database.
     """
     options = connection.get("connection")
     filename = os.environ.get("DATABASE_FILENAME") or (
         options.get("filename") if isinstance(options, Mapping) else None)
-    if filename is None:
-        return ":memory:" if root is None else str(root / ".tmp" / "data.db")
     if filename == ":memory:":
         return filename
-    path = Path(filename)
-    return str(path if path.is_absolute() or root is None else root / path)
+    base = root if root is not None else Path.cwd()
+    path = Path(filename) if filename is not None else Path(".tmp") / "data.db"
+    return str(path if path.is_absolute() else base / path)
+
+
+def check_client(connection: Mapping[str, Any]) -> str:
+    """The backend ``config/database.py``'s client (or ``DATABASE_CLIENT``) names; a ValueError naming
+    an unknown client and the known ones."""
+    client = os.environ.get("DATABASE_CLIENT") or connection.get("client") or "sqlite"
+    backend = CLIENTS.get(client) if isinstance(client, str) else None
+    if backend is None:
+        raise ValueError(f"unknown database client {client!r} (known: {', '.join(sorted(CLIENTS))})")
+    return backend
 
 
 def connect(connection: Mapping[str, Any], root: Path | None) -> Database:
     """The database ``config/database.py``'s ``connection`` describes (``DATABASE_CLIENT`` overrides
     its client). An unknown client is a ValueError naming it and the known ones."""
-    client = os.environ.get("DATABASE_CLIENT") or connection.get("client") or "sqlite"
-    backend = CLIENTS.get(client)
-    if backend is None:
-        raise ValueError(f"config/database.py: unknown database client {client!r} "
-                         f"(known: {', '.join(sorted(CLIENTS))})")
+    try:
+        check_client(connection)
+    except ValueError as exc:
+        raise ValueError(f"config/database.py: {exc}") from None
     return SQLiteDatabase(database_path(connection, root))

@@ -31,8 +31,10 @@ class PolicySpecError(ValueError):
     """A route names a policy that does not exist or is not callable."""
 
 
-def resolve(specs: Sequence[Any], lookup: Callable[[str], Policy | None], where: str) -> list[Prepared]:
-    """Prepare a route's policy list; ``lookup`` turns a policy name into a callable."""
+def resolve(specs: Sequence[Any], lookup: Callable[[str], Policy | None], where: str,
+            suggest: Callable[[str], str] | None = None) -> list[Prepared]:
+    """Prepare a route's policy list; ``lookup`` turns a policy name into a callable, ``suggest``
+    a name not found into a hint (``"; did you mean 'x'?"``)."""
     prepared: list[Prepared] = []
     for spec in specs or ():
         config: Any = {}
@@ -45,7 +47,8 @@ def resolve(specs: Sequence[Any], lookup: Callable[[str], Policy | None], where:
         if isinstance(target, str):
             found = lookup(target)
             if found is None:
-                raise PolicySpecError(f"{where}: unknown policy {target!r}")
+                hint = suggest(target) if suggest is not None else ""
+                raise PolicySpecError(f"{where}: unknown policy {target!r}{hint}")
             prepared.append((found, config, target))
         elif callable(target):
             prepared.append((target, config, describe(target)))

@@ -10,6 +10,7 @@ route or file asked for it.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,19 @@ if TYPE_CHECKING:
     from ..app import App
 
 __all__ = ["handler", "middleware", "lookup"]
+
+
+def suggest(name: str, registry: Mapping[str, Any], api: str | None = None) -> str:
+    """``"; did you mean 'x'?"`` for the registered name closest to ``name`` (UIDs and their short
+    forms where ``name`` would find them), or the list of what is known."""
+    short = {uid: uid.split("::", 1)[1] for uid in registry if uid.startswith("global::")}
+    if api is not None:
+        short.update({uid: uid[len(f"api::{api}."):] for uid in registry if uid.startswith(f"api::{api}.")})
+    candidates = [*registry, *short.values()]
+    found = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    if found:
+        return f"; did you mean {found[0]!r}?"
+    return f" (known: {', '.join(sorted(registry)) or 'none registered'})"
 
 
 def lookup(registry: Mapping[str, Any], name: str, api: str | None) -> Any:
@@ -89,12 +103,13 @@ def middleware(app: App, spec: Any, config: dict[str, Any] | None, api: str | No
     if name.startswith("minikoa::"):
         factory = builtin_factory(name[len("minikoa::"):])
         if factory is None:
-            raise LookupError(f"{where}: unknown middleware {spec!r} (built-ins: {', '.join(BUILTINS)})")
+            close = difflib.get_close_matches(name[len("minikoa::"):], BUILTINS, n=1)
+            hint = f"; did you mean 'minikoa::{close[0]}'?" if close else f" (built-ins: {', '.join(BUILTINS)})"
+            raise LookupError(f"{where}: unknown middleware {spec!r}{hint}")
     else:
         factory = lookup(app.middlewares, name, api)
         if factory is None:
-            known = ", ".join(sorted(app.middlewares)) or "none registered"
-            raise LookupError(f"{where}: unknown middleware {spec!r} (known: {known})")
+            raise LookupError(f"{where}: unknown middleware {spec!r}{suggest(name, app.middlewares, api)}")
     return _make(app, factory, config, name, where)
 
 

@@ -46,25 +46,36 @@ class CoreController(Controller):
     # -- the helpers Strapi's controllers have -----------------------------------
 
     def validate_query(self, ctx: Context) -> None:
-        """400 for any unknown or private key in the query, before any SQL runs."""
-        self._query(ctx)
+        """400 for any unknown or private key in the query, or one that reaches too far, before any
+        SQL runs (Strapi's ``validateQuery``)."""
+        self._query(ctx, strict=True)
 
     def sanitize_query(self, ctx: Context) -> Query:
         """The query the API reads (``filters``, ``sort``, ``fields``, ``populate``, ``pagination``,
         ``status``), parsed and checked: the object the service, the document service and the
-        query engine take as it is. It reads as a mapping of those keys, as Strapi's does."""
-        return self._query(ctx)
+        query engine take as it is. It reads as a mapping of those keys, as Strapi's does.
 
-    def _query(self, ctx: Context) -> Query:
-        """``ctx.query`` parsed once per request, however many of the helpers above run."""
+        As Strapi's ``sanitizeQuery``, whatever names a private attribute is
+        left out rather than refused, so a custom action that skips
+        ``validate_query`` still cannot filter, sort or populate through one.
+        """
+        return self._query(ctx, strict=False)
+
+    def _query(self, ctx: Context, strict: bool) -> Query:
+        """``ctx.query`` parsed once per request, however many of the helpers above run: a query
+        that passed the strict check has nothing to leave out, so sanitizing reuses it."""
         raw = ctx.query
+        schemas, limits = self.app.content_types, self.app.rest_limits
         if not raw:  # no query string: the empty query, made once per type
-            return Query.empty(self.app.content_types, self.uid, public=True)
+            return Query.empty(schemas, self.uid, public=True, limits=limits)
         state = ctx.state
         found = state.get(_QUERY)
-        if found is None or found[0] is not raw or found[1].uid != self.uid:
-            found = state[_QUERY] = (raw, sanitize.check_query(self.app.content_types, self.uid, raw))
-        return found[1]
+        if found is not None and found[0] is raw and found[2].uid == self.uid and (found[1] or not strict):
+            return found[2]
+        query = sanitize.check_query(schemas, self.uid, raw if strict else sanitize.strip_query(
+            schemas, self.uid, raw), limits)
+        state[_QUERY] = (raw, strict, query)
+        return query
 
     def validate_input(self, data: Any, ctx: Context) -> None:
         """400 for a body that is not ``{"data": {...}}`` or names keys a client may not write."""

@@ -18,12 +18,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..content import privacy
 from ..content.privacy import strip
-from ..content.query import Query
+from ..content.query import Query, QueryLimits
 from ..content.schema import Component, ContentType, Schemas
 from ..errors import ValidationError
 
-__all__ = ["check_query", "check_input", "clean_input", "strip_private", "to_v4", "QUERY_KEYS"]
+__all__ = ["check_query", "strip_query", "check_input", "clean_input", "strip_private", "to_v4", "QUERY_KEYS"]
 
 #: The query keys the REST API reads; anything else is ignored, as in Strapi.
 QUERY_KEYS = ("filters", "sort", "fields", "populate", "pagination", "status")
@@ -37,10 +38,16 @@ def clean_input(data: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k not in IGNORED_INPUT}
 
 
-def check_query(schemas: Schemas, uid: str, query: Mapping[str, Any]) -> Query:
-    """The REST query's known keys, parsed and checked as a public Query (unknown or private keys are 400s)."""
+def check_query(schemas: Schemas, uid: str, query: Mapping[str, Any], limits: QueryLimits | None = None) -> Query:
+    """The REST query's known keys, parsed and checked as a public Query (unknown or private keys, and
+    anything past ``limits``, are 400s)."""
     return Query.parse(schemas, uid, {key: query[key] for key in QUERY_KEYS if query.get(key) is not None},
-                       public=True, source="query")
+                       public=True, source="query", limits=limits)
+
+
+def strip_query(schemas: Schemas, uid: str, query: Mapping[str, Any]) -> dict[str, Any]:
+    """The REST query without whatever names a private attribute (Strapi's ``sanitizeQuery``)."""
+    return privacy.strip_query(schemas, schemas[uid], query)
 
 
 def check_input(model: ContentType, data: Mapping[str, Any]) -> None:

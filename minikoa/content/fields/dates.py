@@ -44,7 +44,10 @@ def cast_datetime(value: Any) -> str:
     else:
         raise BadValue
     if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        try:
+            moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        except OverflowError:  # an instant before year 1 or after 9999 in UTC
+            raise BadValue from None
     return moment.isoformat(timespec="milliseconds") + "Z"
 
 
@@ -147,9 +150,13 @@ class DateTimeField(ScalarField):
 
     def validate(self, run: Checks, attr: AttributeView, value: Any, path: ErrorPath) -> Any:
         moment = parse_datetime(value)
+        if moment is not None:
+            try:
+                moment = moment.astimezone(dt.timezone.utc)
+            except OverflowError:  # an instant before year 1 or after 9999 in UTC
+                moment = None
         if moment is None:
             return run.fail(path, "must be a valid datetime (ISO 8601, or a timestamp in milliseconds)", value)
-        moment = moment.astimezone(dt.timezone.utc)
         return (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:{moment.minute:02d}:"
                 f"{moment.second:02d}.{moment.microsecond // 1000:03d}Z")
 

@@ -95,7 +95,11 @@ class IntegerField(ScalarField):
     limits = _INT32
 
     def cast(self, value: Any) -> Any:
-        return cast_integer(value)
+        number = cast_integer(value)
+        low, high = self.limits
+        if isinstance(number, int) and not low <= number <= high:
+            raise BadValue  # no row holds it, and the database could not even compare it
+        return number
 
     def validate(self, run: Checks, attr: AttributeView, value: Any, path: ErrorPath) -> Any:
         stripped = re.sub(r"\s", "", value) if isinstance(value, str) else ""
