@@ -129,6 +129,11 @@ def strip_query(schemas: Schemas, model: Model, params: Mapping[str, Any]) -> di
     return out
 
 
+def _kept(items: list[Any]) -> list[Any]:
+    """A list of names or paths without those that stripping emptied."""
+    return [item for item in items if item != "" and item != {}]
+
+
 def _private(model: Model, key: Any) -> bool:
     attr = model.attributes.get(key) if isinstance(key, str) else None
     return attr is not None and not nameable(attr, public=True)
@@ -182,7 +187,7 @@ def _strip_sort(schemas: Schemas, model: Model, sort: Any, prefix: tuple[str, ..
             schemas, model, [*prefix, *part.partition(":")[0].strip().split(".")])]
         return ",".join(kept)
     if isinstance(sort, list):
-        return [_strip_sort(schemas, model, item, prefix) for item in sort]
+        return _kept([_strip_sort(schemas, model, item, prefix) for item in sort])
     if isinstance(sort, Mapping):
         out: dict[str, Any] = {}
         for key, value in sort.items():
@@ -198,7 +203,7 @@ def _strip_fields(model: Model, fields: Any) -> Any:
     if isinstance(fields, str):
         return ",".join(name for name in fields.split(",") if not _private(model, name.strip()))
     if isinstance(fields, list):
-        return [_strip_fields(model, item) for item in fields]
+        return _kept([_strip_fields(model, item) for item in fields])
     if isinstance(fields, Mapping):
         return {key: _strip_fields(model, item) for key, item in fields.items()}
     return fields
@@ -209,7 +214,7 @@ def _strip_populate(schemas: Schemas, model: Model, populate: Any) -> Any:
         return ",".join(part for part in populate.split(",")
                         if not _walks_private(schemas, model, part.strip().split(".")))
     if isinstance(populate, list):
-        return [_strip_populate(schemas, model, item) for item in populate]
+        return _kept([_strip_populate(schemas, model, item) for item in populate])
     if not isinstance(populate, Mapping):
         return populate
     out: dict[str, Any] = {}
