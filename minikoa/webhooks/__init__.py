@@ -15,7 +15,8 @@ signed, with leases, retries and an attempts log.
 * ``dispatcher``: the delivery threads, retries, leases, shutdown, fork safety;
 * ``transport``: one HTTP attempt, to the address the guard checked, within a deadline;
 * ``signing``: the Standard Webhooks signature, ``sign`` and ``verify``;
-* ``guard``: the SSRF guard, ``check_url``;
+* ``guard``: the SSRF guard: one strict reading of a URL, ``check_url`` when a webhook is saved,
+  ``approve`` (the address to connect to) before each attempt;
 * ``admin``: the ``/admin/webhooks`` REST API.
 """
 

@@ -44,6 +44,7 @@ import requests
 
 from ..errors import ValidationError
 from . import transport
+from .guard import Approved
 from .outbox import Delivery, Outbox
 from .signing import sign
 
@@ -84,8 +85,8 @@ class Source(Protocol):
     def setting(self, key: str, default: Any) -> Any:
         """``server.webhooks.<key>``."""
 
-    def check_url(self, url: str) -> str | None:
-        """The SSRF guard with the app's settings: the address to connect to (None: resolve the name)."""
+    def approve(self, url: str) -> Approved:
+        """The SSRF guard with the app's settings, before an attempt: what to request, and where to connect."""
 
     def target(self, hook_id: int) -> Target | None:
         """The webhook's url, secret, headers and state; None if it was deleted."""
@@ -208,10 +209,11 @@ class Dispatcher:
         status: int | None = None
         retry_after: float | None = None
         try:
-            # Checked again now (DNS may have changed since the webhook was saved),
-            # and the connection goes to the address this check approved.
-            address = self.source.check_url(hook["url"])
-            response = transport.post(self.session, hook["url"], body, headers, self.timeout, address)
+            # Checked again now (DNS or the settings may have changed since the webhook was
+            # saved), and the connection goes to the address this check approved.
+            approved = self.source.approve(hook["url"])
+            response = transport.post(self.session, approved.url.url, body, headers, self.timeout,
+                                      approved.address)
             status = response.status_code
             retry_after = _retry_after(response.headers.get("Retry-After"))
             error = None if 200 <= status < 300 else f"HTTP {status}"

@@ -35,7 +35,7 @@ from ..db import Database, Dialect
 from ..errors import NotFoundError, ValidationError
 from ..http.jsoncodec import dumps
 from . import tables
-from .guard import check_url
+from .guard import Approved, WebhookURL, approve, check_url
 from .outbox import EVENT_NAME, Outbox
 from .signing import new_secret
 from .tables import HOOKS
@@ -190,10 +190,16 @@ class Webhooks:
         """``server.webhooks.<key>`` from the config, read now (it may change while the app runs)."""
         return self.config.get(f"server.webhooks.{key}", default)
 
-    def check_url(self, url: str) -> str | None:
-        """The SSRF guard with this app's settings; the checked address to connect to (see ``check_url``)."""
+    def check_url(self, url: str) -> WebhookURL:
+        """The SSRF guard with this app's settings, when a webhook is saved (``guard.check_url``)."""
         return check_url(url, allow_private=bool(self.setting("allowPrivate", False)),
                          allow_list=self.setting("allowList", []) or [])
+
+    def approve(self, url: str) -> Approved:
+        """The SSRF guard with this app's settings, before an attempt: the URL to request and the address
+        to connect to (``guard.approve``)."""
+        return approve(url, allow_private=bool(self.setting("allowPrivate", False)),
+                       allow_list=self.setting("allowList", []) or [])
 
     def _sync_declared(self) -> None:
         declared = self.setting("endpoints", []) or []

@@ -3,18 +3,21 @@
 Two things plain ``requests`` does not give a webhook sender:
 
 * **The address checked is the address connected to.** The SSRF guard
-  resolves the host and checks every address; if ``requests`` then resolved
-  it again, a DNS answer that changed in between (rebinding) could point
-  the connection at a private address. Here the connection goes to the
-  address the guard approved, while the ``Host`` header, TLS SNI and
-  certificate checks keep using the host name.
+  (``guard.approve``) resolves the host once and checks every address; if
+  ``requests`` then resolved it again, a DNS answer that changed in between
+  (rebinding) could point the connection at a private address. Here a
+  connection is only ever opened to the address the guard approved for the
+  attempt, never to a name (a connection opened outside ``post`` is refused),
+  while the ``Host`` header, TLS SNI and certificate checks keep using the
+  host name.
 * **The timeout bounds the whole attempt.** ``requests``' timeout applies to
   each socket operation, so a receiver that trickles its headers never
   trips it. A timer shuts the socket down at the deadline, which ends any
   read in progress.
 
-Each attempt opens its own connection (``Connection: close``): a pooled one
-could have been opened to an address checked long before.
+Each attempt opens its own connection (``Connection: close``, and the body
+is never read, which closes it): a pooled one could have been opened to an
+address checked long before.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-__all__ = ["AttemptTimeout", "new_session", "post"]
+__all__ = ["AttemptTimeout", "UnpinnedConnection", "new_session", "post"]
 
 
 class AttemptTimeout(Exception):
@@ -40,7 +43,7 @@ class _Attempt:
 
     __slots__ = ("address", "sock")
 
-    def __init__(self, address: str | None) -> None:
+    def __init__(self, address: str) -> None:
         self.address = address
         self.sock: socket.socket | None = None
 
@@ -48,18 +51,30 @@ class _Attempt:
 _current = threading.local()
 
 
+class UnpinnedConnection(Exception):
+    """A webhook connection was about to be opened outside ``post``, with no checked address to go to."""
+
+
 class _Pinned:
-    """Mixed into urllib3's connections: connect to the attempt's checked address, remember the socket."""
+    """Mixed into urllib3's connections: connect to the attempt's checked address, remember the socket.
+
+    urllib3 connects to ``_dns_host``, and also reads it (as ``host``) for the
+    ``Host`` header and the TLS server name. It is therefore swapped for the
+    checked address only while the socket is opened, then set back to the name.
+    """
 
     _dns_host: str  # urllib3's: the name (or address) a new connection resolves and connects to
 
     def _new_conn(self) -> socket.socket:
         attempt: _Attempt | None = getattr(_current, "attempt", None)
-        if attempt is not None and attempt.address is not None:
-            self._dns_host = attempt.address
-        sock: socket.socket = super()._new_conn()  # type: ignore[misc]
-        if attempt is not None:
-            attempt.sock = sock
+        if attempt is None:
+            raise UnpinnedConnection("webhook connections go only to an address the SSRF guard approved")
+        name, self._dns_host = self._dns_host, attempt.address
+        try:
+            sock: socket.socket = super()._new_conn()  # type: ignore[misc]
+        finally:
+            self._dns_host = name
+        attempt.sock = sock
         return sock
 
 
@@ -96,8 +111,9 @@ def new_session() -> requests.Session:
 
 
 def post(session: requests.Session, url: str, body: bytes, headers: dict[str, str], timeout: float,
-         address: str | None) -> requests.Response:
-    """POST ``body`` to ``url`` through ``address`` (None: resolve the name), within ``timeout`` seconds.
+         address: str) -> requests.Response:
+    """POST ``body`` to ``url`` (canonical: ``guard.WebhookURL.url``) over a connection to ``address`` (the
+    approved IP address, never a name), within ``timeout`` seconds.
 
     Returns the response with its body unread (closed); raises AttemptTimeout
     past the deadline, or ``requests``' errors.

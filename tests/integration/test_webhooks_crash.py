@@ -74,10 +74,12 @@ class Gunicorn:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"gunicorn exited early with {self.proc.returncode}")
             try:
-                requests.get(self.url + "/api/articles?pagination[pageSize]=1", timeout=1)
+                # A slow first answer (a loaded machine) means "not ready yet": the deadline above is the
+                # hang detector, not this probe's timeout.
+                requests.get(self.url + "/api/articles?pagination[pageSize]=1", timeout=5)
                 if len(self.workers()) >= workers:
                     return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 pass
             time.sleep(0.1)
         raise RuntimeError(f"gunicorn did not start within {seconds:g} s")
