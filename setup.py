@@ -16,6 +16,7 @@ setup(
         "werkzeug>=3.1",
         "sqlite-utils>=4.0",
         "requests>=2.32",
+        "idna>=3.4",
         "gunicorn>=23",
     ],
     extras_require={
