@@ -186,3 +186,39 @@ def test_a_build_error_at_first_request_is_a_generic_500(app, client, caplog):
     assert res.status_code == 500
     assert res.json["error"] == {"status": 500, "name": "InternalServerError", "message": "Internal Server Error"}
     assert any("global::nope" in str(r.exc_info[1]) for r in caplog.records if r.exc_info)
+
+
+def test_route_mistakes_fail_when_registered():
+    app = App()
+    with pytest.raises(ValueError, match="unknown HTTP method 'GETT'; did you mean 'GET'"):
+        app.route("GETT", "/x", lambda ctx: {})
+    with pytest.raises(ValueError, match="a route path starts with '/'"):
+        app.route("GET", "books/x", lambda ctx: {})
+    with pytest.raises(ValueError, match="unknown route config key 'polices'; did you mean 'policies'"):
+        app.route("GET", "/x", lambda ctx: {}, config={"polices": ["is-owner"]})
+
+
+def test_an_unknown_policy_fails_the_build_naming_it_and_the_closest():
+    app = App()
+    app.policy("is-owner", lambda ctx, config, app: True)
+    app.get("/x", policies=["is-ownr"])(lambda ctx: {})
+    with pytest.raises(ValueError, match="unknown policy 'is-ownr'; did you mean 'is-owner'"):
+        app.build()
+
+
+def test_an_app_built_in_code_keeps_its_content_in_a_file(tmp_path):
+    # Every gunicorn worker must see the same records: a file in the working directory, not memory.
+    schema = {"kind": "collectionType", "info": {"singularName": "note", "pluralName": "notes"},
+              "attributes": {"text": {"type": "string"}}}
+    first = App()
+    first.content_types.register("api::note.note", schema)
+    first.documents("api::note.note").create(data={"text": "kept"})
+    assert first.db.db.path == str(tmp_path / ".tmp" / "data.db")  # tests run in tmp_path
+    second = App()
+    second.content_types.register("api::note.note", schema)
+    assert [n["text"] for n in second.documents("api::note.note").find_many()] == ["kept"]
+    memory = App(config={"database": {"connection": {"connection": {"filename": ":memory:"}}}})
+    memory.content_types.register("api::note.note", schema)
+    assert memory.documents("api::note.note").count() == 0  # only when asked for
+    for app in (first, second, memory):
+        app.destroy()

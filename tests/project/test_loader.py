@@ -196,6 +196,27 @@ CTRL = ("from minikoa import Controller\n"
     ({"config/middlewares.py": "config = [{'name': 'minikoa::logger', 'config': {'bogus': 1}}]"},
      r"minikoa::logger: unknown option\(s\) bogus"),
     ({"src/index.py": "def register(app):\n    raise RuntimeError('nope')\n"}, r"index\.py: register\(app\) failed"),
+    # A typo must not leave a route quietly unprotected.
+    ({CTRL_A: CTRL, ROUTE_A: "routes = [{'method': 'GET', 'path': '/x', 'handler': 'a.find',"
+                             " 'config': {'polices': ['global::p']}}]"},
+     r"routes/a\.py: route #0: unknown route config key 'polices'; did you mean 'policies'\?"),
+    ({CTRL_A: CTRL, ROUTE_A: "routes = [{'method': 'GET', 'path': '/x', 'handler': 'a.find', 'confg': {}}]"},
+     r"routes/a\.py: route #0: unknown route key 'confg'; did you mean 'config'\?"),
+    ({CTRL_A: CTRL, ROUTE_A: "routes = [{'method': 'GETT', 'path': '/x', 'handler': 'a.find'}]"},
+     r"routes/a\.py: route #0: unknown HTTP method 'GETT'; did you mean 'GET'\?"),
+    ({CTRL_A: CTRL, ROUTE_A: "routes = [{'method': 'GET', 'path': 'books/x', 'handler': 'a.find'}]"},
+     r"routes/a\.py: route #0: a route path starts with '/': 'books/x'"),
+    ({CTRL_A: CTRL, ROUTE_A: "routes = [{'method': 'GET', 'path': '/x', 'handler': 'a.find',"
+                             " 'config': {'policies': ['is-owne']}}]",
+      "src/policies/is-owner.py": "def policy(ctx, config, app):\n    return True\n"},
+     r"unknown policy 'is-owne'; did you mean 'is-owner'\?"),
+    ({CTRL_A: CTRL, ROUTE_A: "routes = [{'method': 'GET', 'path': '/x', 'handler': 'a.find',"
+                             " 'config': {'middlewares': ['timr']}}]",
+      "src/middlewares/timer.py": "def middleware(config, app):\n    return None\n"},
+     r"unknown middleware 'timr'; did you mean 'timer'\?"),
+    ({"config/middlewares.py": "config = ['minikoa::corss']"}, r"did you mean 'minikoa::cors'\?"),
+    ({"config/database.py": "config = {'connection': {'client': 'postgres'}}"},
+     r"config/database\.py: unknown database client 'postgres' \(known: better-sqlite3, sqlite\)"),
 ])
 def test_mistakes_fail_at_load_naming_the_file(project, files, expected):
     message = load_error(project, files)
