@@ -318,3 +318,14 @@ def test_1mb_event_and_header_names_finish_and_are_refused(app, client, receiver
     status, got = finishes(_create_status, client, body_for(receiver, **{field: value}))
     assert status == 400 and got.startswith(message)
     assert app.webhooks.list() == []
+
+
+@pytest.mark.parametrize("field, value", [
+    ("events", ["entry.create\n"]),
+    ("headers", {"X-Token\n": "v"}),
+], ids=["event-name", "header-name"])
+def test_a_name_ending_in_a_newline_is_refused(app, client, receiver, field, value):
+    # Python's $ also matches before a final newline: the whole name must be a token.
+    res = client.post("/admin/webhooks", json=body_for(receiver, **{field: value}), headers=AUTH)
+    assert_error(res, 400, "ValidationError")
+    assert app.webhooks.list() == []
