@@ -104,18 +104,17 @@ def loads_strict(data: bytes | str) -> Any:
         raise JSONValueError("the text holds a lone surrogate, which is not a Unicode character")
     try:
         value = _STRICT_DECODER.decode(text)
+        # Text decoded strictly from UTF-8 holds no surrogates; only a \uD800-\uDFFF escape can put
+        # one in a string, so most bodies skip the check. Where one could, the value is encoded
+        # back (in C: lone surrogates stay as they are) and searched, rather than walked in Python.
+        found = SURROGATE.search(dumps(value)) if "\\ud" in text or "\\uD" in text else None
     except RecursionError:
         raise JSONValueError("nested too deeply") from None
     except (json.JSONDecodeError, JSONValueError):
         raise
     except ValueError:  # int(): "Exceeds the limit (4300 digits) for integer string conversion"
         raise JSONValueError("a number has too many digits") from None
-    # Text decoded strictly from UTF-8 holds no surrogates; only a \uD800-\uDFFF escape can put
-    # one in a string, so most bodies skip the check. Where one could, the value is encoded
-    # back (in C: lone surrogates stay as they are) and searched, rather than walked in Python.
-    if "\\ud" in text or "\\uD" in text:
-        found = SURROGATE.search(dumps(value))
-        if found is not None:
-            raise JSONValueError(f"a string holds the lone surrogate \\u{ord(found.group()):04x}, "
-                                 "which is not a Unicode character")
+    if found is not None:
+        raise JSONValueError(f"a string holds the lone surrogate \\u{ord(found.group()):04x}, "
+                             "which is not a Unicode character")
     return value
