@@ -4,29 +4,37 @@
 ``ctx.request.body``), with koa-body's default limits: 1 MB of JSON, 56 kB of
 form or text, 200 MB per uploaded file. A body over its limit is refused with
 413 before more than ``limit + 1`` bytes are read; a declared
-``Content-Length`` over the limit is refused without reading at all.
+``Content-Length`` over the limit is refused without reading at all. Reading
+itself (framing errors, short bodies, ``Content-Encoding``) is
+``minikoa.http.bodystream``'s business.
 
-The bytes read are put back into the WSGI environ, so ``ctx.request``
-(Werkzeug) can still see the same body afterwards.
+JSON is read as JavaScript's ``JSON.parse`` reads it, and must be valid
+Unicode: ``NaN``, ``Infinity`` and a lone surrogate (``"\\ud800"``, which no
+database or UTF-8 encoder takes) are refused with 400 here, at the door, rather
+than fail deep inside a handler. Text and form bodies decoded from another
+charset get the same check.
+
+The bytes read are put back into the WSGI environ (decoded, when they came
+with a ``Content-Encoding``), so ``ctx.request`` (Werkzeug) can still see the
+same body afterwards.
 """
 
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.wsgi import get_content_length
-
-from ..errors import HttpError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError
+from ..errors import HttpError, UnsupportedMediaTypeError, ValidationError
 from . import jsoncodec
+from .bodystream import BodyStream, too_large
 from .querystring import QueryStringError, parse_qs
 
 if TYPE_CHECKING:
     from .context import Context
 
-__all__ = ["BodyLimits", "MalformedBodyError", "parse_body", "read_raw", "media_type", "has_body"]
+__all__ = ["BodyLimits", "MalformedBodyError", "parse_body", "read_raw", "media_type", "has_body", "json_error"]
 
 _MB = 1024 * 1024
 _KB = 1024
@@ -44,6 +52,21 @@ class BodyLimits:
     multipart_total: int = 200 * _MB
     #: Whether multipart bodies are parsed at all (koa-body's ``multipart``).
     multipart: bool = True
+
+    def for_type(self, mtype: str) -> int:
+        """The limit on a body of media type ``mtype`` (lower-case, no parameters, as ``media_type`` gives).
+
+        A type no parser here reads gets the largest of the limits on bodies read into memory whole.
+        """
+        if _is_json(mtype):
+            return self.json
+        if mtype == "application/x-www-form-urlencoded":
+            return self.form
+        if mtype.startswith("text/"):
+            return self.text
+        if mtype == "multipart/form-data":
+            return self.multipart_total
+        return max(self.json, self.form, self.text)
 
 
 DEFAULT_LIMITS = BodyLimits()
@@ -65,11 +88,13 @@ class MalformedBodyError(HttpError):
         self.details = None
 
 
-def _too_large() -> PayloadTooLargeError:
-    """413 as Strapi's body parser words it (raw-body's message, no details)."""
-    error = PayloadTooLargeError("request entity too large")
-    error.details = None
-    return error
+def json_error(exc: ValueError) -> MalformedBodyError:
+    """The 400 for a JSON body that ``jsoncodec.loads_strict`` refused with ``exc``."""
+    if isinstance(exc, UnicodeDecodeError):
+        return MalformedBodyError("Malformed JSON body: not valid UTF-8")
+    if isinstance(exc, json.JSONDecodeError):
+        return MalformedBodyError(f"Malformed JSON body: {exc.msg} at position {exc.pos}")
+    return MalformedBodyError(f"Malformed JSON body: {exc}")
 
 
 def media_type(environ: dict[str, Any]) -> str:
@@ -95,43 +120,35 @@ def _charset(environ: dict[str, Any]) -> str:
 
 
 def read_raw(environ: dict[str, Any], limit: int) -> bytes:
-    """Read the body, at most ``limit`` bytes (413 beyond), and replay it into ``environ``."""
+    """Read the body, at most ``limit`` bytes (413 beyond), and replay it into ``environ``.
+
+    Read once per request, whoever asks first; a body that came with a
+    ``Content-Encoding`` is replayed decoded, without that header.
+    """
     cached = environ.get("minikoa.raw_body")
     if cached is not None:
         if len(cached) > limit:
-            raise _too_large()
+            raise too_large()
         return cached
-    stream = environ["wsgi.input"]
-    length = get_content_length(environ)
-    if length is not None:
-        if length > limit:
-            raise _too_large()
-        data = _read_upto(stream, length)
-    elif environ.get("wsgi.input_terminated"):
-        # Chunked: the server ends the stream; one byte past the limit tells.
-        data = _read_upto(stream, limit + 1)
-        if len(data) > limit:
-            raise _too_large()
-    else:
-        # No length and no server-terminated stream: reading could block forever.
-        data = b""
+    data = BodyStream(environ, limit).readall()
     environ["minikoa.raw_body"] = data
     environ["wsgi.input"] = io.BytesIO(data)
     environ["CONTENT_LENGTH"] = str(len(data))
     environ.pop("HTTP_TRANSFER_ENCODING", None)
+    environ.pop("HTTP_CONTENT_ENCODING", None)
     return data
 
 
-def _read_upto(stream: Any, size: int) -> bytes:
-    """Read until ``size`` bytes or the end of the stream (reads may come back short)."""
-    parts = []
-    while size > 0:
-        chunk = stream.read(min(size, 65536))
-        if not chunk:
-            break
-        parts.append(chunk)
-        size -= len(chunk)
-    return b"".join(parts)
+def _decode(raw: bytes, environ: dict[str, Any], kind: str) -> str:
+    """A form or text body as text, in its declared charset (UTF-8 by default); 400 if it is not that."""
+    try:
+        text = raw.decode(_charset(environ))
+    except (UnicodeDecodeError, LookupError):
+        text = None
+    # Some codecs (utf-7, unicode_escape) can decode to lone surrogates, which are not text.
+    if text is None or jsoncodec.SURROGATE.search(text):
+        raise MalformedBodyError(f"Malformed {kind} body: bad character encoding")
+    return text
 
 
 def _is_json(mtype: str) -> bool:
@@ -159,47 +176,29 @@ def parse_body(ctx: Context, limits: BodyLimits = DEFAULT_LIMITS) -> tuple[Any, 
         if not raw.strip():
             return {}, {}
         try:
-            return jsoncodec.loads(raw), {}
-        except UnicodeDecodeError:
-            raise MalformedBodyError("Malformed JSON body: not valid UTF-8") from None
+            return jsoncodec.loads_strict(raw), {}
         except ValueError as exc:
-            msg = getattr(exc, "msg", str(exc))
-            pos = getattr(exc, "pos", None)
-            where = f" at position {pos}" if pos is not None else ""
-            raise MalformedBodyError(f"Malformed JSON body: {msg}{where}") from None
-        except RecursionError:
-            raise MalformedBodyError("Malformed JSON body: nested too deeply") from None
+            raise json_error(exc) from None
     if mtype == "application/x-www-form-urlencoded":
-        raw = read_raw(environ, limits.form)
-        try:
-            text = raw.decode(_charset(environ))
-        except (UnicodeDecodeError, LookupError):
-            raise MalformedBodyError("Malformed form body: bad character encoding") from None
+        text = _decode(read_raw(environ, limits.form), environ, "form")
         try:
             return parse_qs(text), {}
         except QueryStringError as exc:
             raise ValidationError(exc.message, {**exc.details, "source": "body"}) from None
     if mtype.startswith("text/"):
-        raw = read_raw(environ, limits.text)
-        try:
-            return raw.decode(_charset(environ)), {}
-        except (UnicodeDecodeError, LookupError):
-            raise MalformedBodyError("Malformed text body: bad character encoding") from None
+        return _decode(read_raw(environ, limits.text), environ, "text"), {}
     if mtype == "multipart/form-data" and limits.multipart:
-        return _parse_multipart(ctx, limits)
+        return _parse_multipart(ctx)
     if not has_body(environ):
         return None, {}
     raise UnsupportedMediaTypeError(f"Unsupported request body type {mtype!r}")
 
 
-def _parse_multipart(ctx: Context, limits: BodyLimits) -> tuple[dict[str, Any], dict[str, Any]]:
+def _parse_multipart(ctx: Context) -> tuple[dict[str, Any], dict[str, Any]]:
+    # ctx.request applies the app's multipart limits (the total, each file, formidable's field
+    # limits) while Werkzeug parses, so a file over its limit stops with 413 before it is all on disk.
     request = ctx.request
-    request.max_content_length = limits.multipart_total
-    request.max_form_memory_size = 20 * _MB  # formidable's maxFieldsSize: the text fields together
-    try:
-        form, files = request.form, request.files
-    except RequestEntityTooLarge:
-        raise _too_large() from None
+    form, files = request.form, request.files
     body: dict[str, Any] = {}
     for key in form:
         values = form.getlist(key)
@@ -207,20 +206,5 @@ def _parse_multipart(ctx: Context, limits: BodyLimits) -> tuple[dict[str, Any], 
     out: dict[str, Any] = {}
     for key in files:
         items = files.getlist(key)
-        for item in items:
-            if _file_size(item) > limits.multipart_file:
-                raise PayloadTooLargeError(f"File {item.filename!r} is larger than the limit")
         out[key] = items[0] if len(items) == 1 else items
     return body, out
-
-
-def _file_size(storage: Any) -> int:
-    stream = storage.stream
-    try:
-        here = stream.tell()
-        stream.seek(0, io.SEEK_END)
-        size = stream.tell()
-        stream.seek(here)
-        return size
-    except (OSError, AttributeError):
-        return 0

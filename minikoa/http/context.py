@@ -19,11 +19,12 @@ from typing import Any, NoReturn, Protocol
 from urllib.parse import quote
 
 from werkzeug.datastructures import EnvironHeaders
-from werkzeug.wrappers import Request, Response
+from werkzeug.wrappers import Response
 
 from ..errors import ValidationError, error_for_status
 from .body import DEFAULT_LIMITS, BodyLimits, parse_body
 from .querystring import QueryStringError, parse_qs
+from .request import Request
 
 __all__ = ["Context", "State", "HostApp", "RouteInfo", "Environ", "raw_path", "PreparedHeaders", "prepare_headers"]
 
@@ -259,9 +260,9 @@ class Context:
 
     @property
     def request(self) -> Request:
-        """The Werkzeug ``Request``, made on first use."""
+        """The Werkzeug ``Request``, made on first use, with the app's body limits (``minikoa.http.request``)."""
         if self._request is None:
-            self._request = Request(self.environ)
+            self._request = Request(self.environ, getattr(self.app, "body_limits", DEFAULT_LIMITS))
         return self._request
 
     @property

@@ -2,6 +2,11 @@
 
 ``json.dumps`` with any non-default option builds a new encoder per call;
 reusing one instance keeps the C encoder's speed for every response.
+
+``loads_strict`` reads JSON from a request as JavaScript's ``JSON.parse`` (and so
+Strapi) does, without Python's extras (NaN, Infinity), and also refuses strings
+that are not valid Unicode: JavaScript keeps a lone surrogate, but no UTF-8
+encoder or database takes one.
 """
 
 from __future__ import annotations
@@ -11,10 +16,15 @@ import datetime as _dt
 import decimal
 import enum
 import json
+import re
 import uuid
 from typing import Any
 
-__all__ = ["dumps", "dumpb", "loads", "default"]
+__all__ = ["dumps", "dumpb", "loads", "loads_strict", "default", "JSONValueError", "SURROGATE"]
+
+#: A UTF-16 surrogate. Never part of valid text: a str holds one only when something (a
+#: ``"\\ud800"`` JSON escape without its pair, a utf-7 decoder) made a lone one.
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _iso_datetime(value: _dt.datetime) -> str:
@@ -66,3 +76,45 @@ def dumpb(obj: Any) -> bytes:
 
 
 loads = json.loads
+
+
+class JSONValueError(ValueError):
+    """JSON that parses in Python but is refused: NaN or Infinity, a lone surrogate, an endless number."""
+
+
+def _no_constant(name: str) -> Any:
+    raise JSONValueError(f"{name} is not a JSON value")
+
+
+# Python's parser takes NaN, Infinity and -Infinity; JSON (and JSON.parse) has no such values.
+_STRICT_DECODER = json.JSONDecoder(parse_constant=_no_constant)
+
+
+def loads_strict(data: bytes | str) -> Any:
+    """A request's JSON: UTF-8 text (after an optional BOM, which Node's decoder skips) holding
+    only JSON values and valid Unicode.
+
+    Raises a ValueError: UnicodeDecodeError for bytes that are not UTF-8 (UTF-8-encoded
+    surrogates included), ``json.JSONDecodeError`` for text that is not JSON, ``JSONValueError``
+    for NaN or Infinity, a string holding a lone surrogate (``"\\ud800"``), an integer with more
+    digits than Python converts, or nesting too deep to parse.
+    """
+    text = data.decode("utf-8-sig") if isinstance(data, (bytes, bytearray)) else data
+    if not isinstance(data, (bytes, bytearray)) and SURROGATE.search(text):
+        raise JSONValueError("the text holds a lone surrogate, which is not a Unicode character")
+    try:
+        value = _STRICT_DECODER.decode(text)
+        # Text decoded strictly from UTF-8 holds no surrogates; only a \uD800-\uDFFF escape can put
+        # one in a string, so most bodies skip the check. Where one could, the value is encoded
+        # back (in C: lone surrogates stay as they are) and searched, rather than walked in Python.
+        found = SURROGATE.search(dumps(value)) if "\\ud" in text or "\\uD" in text else None
+    except RecursionError:
+        raise JSONValueError("nested too deeply") from None
+    except (json.JSONDecodeError, JSONValueError):
+        raise
+    except ValueError:  # int(): "Exceeds the limit (4300 digits) for integer string conversion"
+        raise JSONValueError("a number has too many digits") from None
+    if found is not None:
+        raise JSONValueError(f"a string holds the lone surrogate \\u{ord(found.group()):04x}, "
+                             "which is not a Unicode character")
+    return value

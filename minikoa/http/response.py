@@ -24,7 +24,7 @@ from werkzeug.wrappers import Response
 from werkzeug.wsgi import ClosingIterator, FileWrapper
 
 from ..errors import HttpError, NotFoundError, error_body, error_for_status
-from .jsoncodec import dumpb
+from .jsoncodec import SURROGATE, dumpb
 from .status import EMPTY_BODY, STATUS_LINES
 
 if TYPE_CHECKING:
@@ -145,7 +145,7 @@ def _finish(ctx: Context, start_response: StartResponse) -> Iterable[bytes]:
     if body is None:
         data = b""
     elif isinstance(body, str):
-        data = body.encode("utf-8")
+        data = _utf8(body)
         if ctype is None:
             ctype = HTML_TYPE if body.lstrip()[:1] == "<" else TEXT_TYPE
     elif isinstance(body, (bytes, bytearray, memoryview)):
@@ -185,6 +185,14 @@ def _finish(ctx: Context, start_response: StartResponse) -> Iterable[bytes]:
     return [data] if data else []
 
 
+def _utf8(text: str) -> bytes:
+    """``text`` as UTF-8; a lone surrogate (no UTF-8 form) is sent as U+FFFD, as Node writes it."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return SURROGATE.sub("\ufffd", text).encode("utf-8")
+
+
 def _file_length(fileobj: Any) -> int | None:
     try:
         size = os.fstat(fileobj.fileno()).st_size
@@ -196,7 +204,7 @@ def _file_length(fileobj: Any) -> int | None:
 def _encode_chunks(chunks: Iterable[Any]) -> Iterator[bytes]:
     try:
         for chunk in chunks:
-            yield chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk)
+            yield _utf8(chunk) if isinstance(chunk, str) else bytes(chunk)
     finally:
         _close(chunks)
 

@@ -8,7 +8,9 @@ from typing import Any
 
 __all__ = ["check_options", "parse_size"]
 
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$", re.IGNORECASE)
+# The spaces after the number and those after the unit are separate runs: with the unit
+# optional between two ``\s*``, one run of spaces could be split two ways at every position.
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:(b|kb|mb|gb)\s*)?$", re.IGNORECASE)
 _UNITS = {None: 1, "b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3}
 
 

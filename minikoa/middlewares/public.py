@@ -105,6 +105,14 @@ class _Slice:
         self._file.close()
 
 
+def _path_max(folder: str) -> int:
+    """The longest path the file system takes (``PATH_MAX``, in bytes; so never fewer characters)."""
+    try:
+        return os.pathconf(folder, "PC_PATH_MAX")
+    except (OSError, ValueError, AttributeError):  # AttributeError: no pathconf (Windows)
+        return 4096
+
+
 def middleware(config: dict[str, Any], app: App) -> Middleware | None:
     """The static-files middleware, or None when there is no folder to serve."""
     opts = _options(config)
@@ -118,6 +126,7 @@ def middleware(config: dict[str, Any], app: App) -> Middleware | None:
     real_root = os.path.realpath(folder)
     inside = real_root.rstrip(os.sep) + os.sep
     hidden, index, defer = opts["hidden"], opts["index"], opts["defer"]
+    path_max = _path_max(real_root)
     cache_control = f"max-age={int(opts['maxAge']) // 1000}"
 
     def real_file(path: str) -> tuple[str, os.stat_result] | None:
@@ -132,6 +141,7 @@ def middleware(config: dict[str, Any], app: App) -> Middleware | None:
     def find(raw_path: str) -> tuple[str, os.stat_result] | None:
         """The file ``raw_path`` (percent-encoded, as sent) names in the folder, or None."""
         parts: list[str] = []
+        length = 0
         for part in raw_path.split("/"):
             if not part:
                 continue
@@ -142,6 +152,11 @@ def middleware(config: dict[str, Any], app: App) -> Middleware | None:
                     return None
             if (part in (".", "..") or "/" in part or "\\" in part or "\0" in part
                     or (part[0] == "." and not hidden)):
+                return None
+            # A path longer than the system allows names no file. Stopping here also keeps
+            # joining and resolving it cheap: both take time quadratic in the number of segments.
+            length += len(part) + 1
+            if length > path_max:
                 return None
             parts.append(part)
         path = safe_join(real_root, *parts)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from werkzeug.test import EnvironBuilder
 
-from minikoa import App
+from minikoa import App, core_router
 from minikoa.http.body import BodyLimits
+from tests.hang import MB, finishes
 
 
 @pytest.fixture
@@ -116,3 +118,114 @@ def test_nothing_is_read_beyond_the_limit():
     env.update({"wsgi.input": stream, "wsgi.input_terminated": True})
     status, _ = _call(app, env)
     assert status.startswith("413") and stream.consumed <= 1001
+
+
+def _echo_status(content_type: str, data: bytes) -> tuple[int, object]:
+    app = App()
+
+    @app.post("/echo")
+    def handler(ctx):
+        return {"body": ctx.request_body}
+
+    res = app.test_client().post("/echo", data=data, headers={"Content-Type": content_type})
+    return res.status_code, res.json.get("body", res.json.get("error", {}).get("name"))
+
+
+@pytest.mark.parametrize("content_type, data, answer", [
+    ("text/plain" + "; a=b" * (MB // 5) + "; charset=utf-8", b"hi", (200, "hi")),
+    ("text/plain;" + " " * MB + "charset=latin-1", b"\xe9", (200, "\u00e9")),
+    ("application/json" + " " * MB, b"[1]", (200, [1])),
+    (" " * MB + "application/json", b"[1]", (200, [1])),
+    ("application/" + "x" * MB, b"[1]", (415, "UnsupportedMediaTypeError")),
+    ("text/plain; charset=" + "u" * MB, b"hi", (400, "SyntaxError")),
+], ids=["many-parameters", "spaces-before-charset", "trailing-spaces", "leading-spaces", "long-subtype",
+        "long-charset"])
+def test_a_1mb_content_type_finishes(content_type, data, answer):
+    # Media types and charsets are read with str operations, never through a pattern.
+    assert finishes(_echo_status, content_type, data) == answer
+
+
+# -- JSON that parses in Python but is not valid Unicode, or not JSON at all ---------------------------
+
+
+@pytest.mark.parametrize("raw, message", [
+    (b'{"t":"\\ud800"}', "Malformed JSON body: a string holds the lone surrogate \\ud800, which is not a Unicode "
+                         "character"),
+    (b'{"t":"x\\uDC00y"}', "Malformed JSON body: a string holds the lone surrogate \\udc00, which is not a Unicode "
+                           "character"),
+    (b'{"\\ud83d":1}', "Malformed JSON body: a string holds the lone surrogate \\ud83d, which is not a Unicode "
+                       "character"),
+    (b'["\\ud83d\\ud83d\\ude00"]', "Malformed JSON body: a string holds the lone surrogate \\ud83d, which is not a "
+                                   "Unicode character"),
+    (b'{"t":"\xed\xa0\x80"}', "Malformed JSON body: not valid UTF-8"),       # a surrogate encoded as UTF-8
+    (b'{"n":NaN}', "Malformed JSON body: NaN is not a JSON value"),
+    (b'[-Infinity]', "Malformed JSON body: -Infinity is not a JSON value"),
+    (b'[' + b'1' * 5000 + b']', "Malformed JSON body: a number has too many digits"),
+], ids=["lone-high", "lone-low", "in-a-key", "high-before-a-pair", "utf8-encoded", "nan", "infinity", "long-int"])
+def test_json_that_is_not_valid_unicode_or_not_json_is_400(echo, raw, message):
+    res = echo.post("/echo", data=raw, content_type="application/json")
+    assert res.status_code == 400
+    assert res.json["error"] == {"status": 400, "name": "SyntaxError", "message": message}
+
+
+@pytest.mark.parametrize("raw, body", [
+    (b'{"t":"\\ud83d\\ude00"}', {"t": "\U0001F600"}),         # an escaped pair is one character
+    (b'{"t":"\\\\ud800"}', {"t": "\\ud800"}),                 # an escaped backslash, then plain text
+    (b'\xef\xbb\xbf{"t":1}', {"t": 1}),                         # a UTF-8 BOM is skipped, as Node does
+    (b'{"t":"\\uFFFF\\u0000"}', {"t": "\uffff\x00"}),
+])
+def test_json_that_is_valid_unicode_passes(echo, raw, body):
+    res = echo.post("/echo", data=raw, content_type="application/json")
+    assert res.status_code == 200 and res.json["body"] == body
+
+
+@pytest.mark.parametrize("content_type, raw", [
+    ("text/plain; charset=utf-7", b"+2AA-"),                    # utf-7 decodes this to a lone surrogate
+    ("text/plain; charset=unicode_escape", b"\\ud800"),
+    ("application/x-www-form-urlencoded; charset=utf-7", b"a=+2AA-"),
+])
+def test_a_charset_that_decodes_to_lone_surrogates_is_400(echo, content_type, raw):
+    res = echo.post("/echo", data=raw, content_type=content_type)
+    assert res.status_code == 400 and res.json["error"]["name"] == "SyntaxError"
+    assert res.json["error"]["message"].endswith("body: bad character encoding")
+
+
+NOTE = {"kind": "collectionType", "collectionName": "notes", "info": {"singularName": "note", "pluralName": "notes"},
+        "options": {"draftAndPublish": False},
+        "attributes": {"title": {"type": "string"}, "extra": {"type": "json"}}}
+
+
+@pytest.fixture
+def notes(tmp_path):
+    app = App(config={"database": {"connection": {"connection": {"filename": str(tmp_path / "n.db")}}}})
+    app.content_types.register("api::note.note", NOTE)
+    app.mount(core_router("api::note.note"))
+
+    @app.post("/custom/notes")
+    def create(ctx):
+        return app.documents("api::note.note").create(data=ctx.request_body["data"])
+
+    yield app
+    app.destroy()
+
+
+@pytest.mark.parametrize("path", ["/api/notes", "/custom/notes"])
+@pytest.mark.parametrize("data", [{"title": "\ud800"}, {"extra": {"k": ["x\udc00"]}}, {"extra": {"\udbff": 1}}],
+                         ids=["string", "json-value", "json-key"])
+def test_a_lone_surrogate_never_reaches_the_database(notes, path, data):
+    # Before: the REST layer and a custom controller both answered 500 (SQLite cannot bind the string).
+    raw = json.dumps({"data": data})  # ASCII, with the lone surrogate as a \u escape
+    res = notes.test_client().post(path, data=raw, content_type="application/json")
+    assert res.status_code == 400
+    assert res.json["error"]["name"] == "SyntaxError"
+    assert "lone surrogate" in res.json["error"]["message"]
+    assert notes.documents("api::note.note").count() == 0
+
+
+def test_a_lone_surrogate_a_handler_sends_goes_out_as_a_replacement_character(app, client):
+    @app.get("/text")
+    def text(ctx):
+        return "a\ud800b"
+
+    res = client.get("/text")
+    assert res.status_code == 200 and res.get_data() == "a\ufffdb".encode()

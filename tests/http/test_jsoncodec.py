@@ -4,11 +4,12 @@ import dataclasses
 import datetime
 import enum
 import json
+import re
 import uuid
 
 import pytest
 
-from minikoa.http.jsoncodec import dumpb, dumps
+from minikoa.http.jsoncodec import dumpb, dumps, loads_strict
 
 
 def test_compact_and_utf8():
@@ -40,3 +41,22 @@ def test_lone_surrogate_is_escaped_not_an_error():
 def test_unknown_type_raises_typeerror():
     with pytest.raises(TypeError):
         dumps({"x": object()})
+
+
+@pytest.mark.parametrize("data, error", [
+    ('["\ud800"]', "the text holds a lone surrogate"),            # a str that already holds one
+    (b'["\\ud800"]', "a string holds the lone surrogate \\ud800"),
+    (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    (b'[' * 100_000 + b'"\\ud83d\\ude00"' + b']' * 100_000, "nested too deeply"),
+    (b"[NaN]", "NaN is not a JSON value"),
+    (b"[" + b"9" * 4301 + b"]", "a number has too many digits"),
+])
+def test_loads_strict_refuses_with_a_value_error(data, error):
+    with pytest.raises(ValueError, match=re.escape(error)):
+        loads_strict(data)
+
+
+def test_loads_strict_reads_what_json_parse_reads():
+    assert loads_strict(b'\xef\xbb\xbf{"a":[1,2.5,"\\ud83d\\ude00",null,true]}') == {
+        "a": [1, 2.5, "\U0001F600", None, True]}
+    assert loads_strict(b"1e400") == float("inf")  # as JSON.parse gives Infinity

@@ -6,6 +6,8 @@ import pytest
 
 from minikoa import App
 from minikoa.middlewares.body import middleware
+from minikoa.middlewares.options import parse_size
+from tests.hang import MB, finishes
 
 
 def make(config):
@@ -54,3 +56,21 @@ def test_multipart_off_is_415():
 def test_bad_options(config, message):
     with pytest.raises(ValueError, match=message):
         middleware(config, App())
+
+
+def _size(text: str) -> int | str:
+    try:
+        return parse_size("body", "jsonLimit", text)
+    except ValueError as exc:
+        return str(exc)[:44]
+
+
+@pytest.mark.parametrize("text, size", [
+    ("1" + " " * MB + "x", "minikoa::body: jsonLimit must be a size like"),
+    (" 1" + " " * MB + "mb" + " " * MB, 1024**2),
+    ("1" * MB + ".", "minikoa::body: jsonLimit must be a size like"),
+    ("2" + " " * MB, 2),
+])
+def test_sizes_are_parsed_in_linear_time(text, size):
+    # Configuration rather than client input, but the spaces around the unit once backtracked quadratically.
+    assert finishes(_size, text) == size

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from minikoa.errors import MethodNotAllowedError, NotFoundError, ValidationError
 from minikoa.routing.router import RouteError, Router, parse_pattern
+from tests.hang import MB, finishes
 
 
 def make(*routes: str, strict: bool = False) -> Router:
@@ -279,3 +280,26 @@ def test_trie_agrees_with_brute_force(specs, segs, method):
     except (NotFoundError, MethodNotAllowedError):
         got = None
     assert got == expected
+
+
+def _match(path: str) -> tuple[str, object]:
+    router = make("GET /articles/:id", "GET /articles/:id(\\d+)/comments", "GET /files/*path", "GET /a/b/c")
+    try:
+        handler, params = router.match("GET", path)
+    except (NotFoundError, ValidationError) as exc:
+        return type(exc).__name__, None
+    return handler, {k: len(v) for k, v in params.items()}
+
+
+@pytest.mark.parametrize("path, found", [
+    ("/" + "a/" * (MB // 2), ("NotFoundError", None)),
+    ("/articles/" + "1" * MB, ("GET /articles/:id", {"id": MB})),
+    ("/articles/" + "%41" * (MB // 3), ("GET /articles/:id", {"id": MB // 3})),
+    ("/articles/" + "%" * MB, ("GET /articles/:id", {"id": MB})),  # kept as sent, as koa-router does
+    ("/files/" + "a/" * (MB // 2) + "b", ("GET /files/*path", {"path": MB + 1})),
+    ("/" + "/" * MB, ("NotFoundError", None)),
+], ids=["many-segments", "long-param", "escaped-param", "bad-escapes", "deep-catch-all", "slashes"])
+def test_a_1mb_path_finishes(path, found):
+    # The router's own code sees client paths only through str operations; constraint patterns such as
+    # (\d+) are the developer's (see the README), applied to one segment at a time.
+    assert finishes(_match, path) == found

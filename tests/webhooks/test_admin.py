@@ -9,6 +9,7 @@ import pytest
 
 from minikoa.webhooks import WebhookVerificationError, verify
 from minikoa.webhooks.tables import HOOKS
+from tests.hang import MB, finishes
 from tests.receiver import NOTE, Reply, wait_until
 
 AUTH = {"Authorization": "Bearer t"}
@@ -300,3 +301,31 @@ def test_a_webhook_created_over_http_receives_entry_events(app, client, receiver
     (hit,) = receiver.wait_for(1)
     assert hit.json()["entry"]["text"] == "via admin"
     verify(secret, hit.headers, hit.body)
+
+
+def _create_status(client, body: dict) -> tuple[int, str]:
+    res = client.post("/admin/webhooks", json=body, headers=AUTH)
+    return res.status_code, res.get_json()["error"]["message"]
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("events", ["a" * MB + "!"], "events must be a non-empty list of event names"),
+    ("events", ["a" + "." * MB + " "], "events must be a non-empty list of event names"),
+    ("headers", {"X-" + "a" * MB + "(": "v"}, "headers must map header names to one-line strings"),
+    ("headers", {"X-" + "!" * MB + "/": "v"}, "headers must map header names to one-line strings"),
+], ids=["long-event", "dotted-event", "long-header-name", "symbols-header-name"])
+def test_1mb_event_and_header_names_finish_and_are_refused(app, client, receiver, field, value, message):
+    status, got = finishes(_create_status, client, body_for(receiver, **{field: value}))
+    assert status == 400 and got.startswith(message)
+    assert app.webhooks.list() == []
+
+
+@pytest.mark.parametrize("field, value", [
+    ("events", ["entry.create\n"]),
+    ("headers", {"X-Token\n": "v"}),
+], ids=["event-name", "header-name"])
+def test_a_name_ending_in_a_newline_is_refused(app, client, receiver, field, value):
+    # Python's $ also matches before a final newline: the whole name must be a token.
+    res = client.post("/admin/webhooks", json=body_for(receiver, **{field: value}), headers=AUTH)
+    assert_error(res, 400, "ValidationError")
+    assert app.webhooks.list() == []

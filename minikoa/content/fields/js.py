@@ -19,7 +19,12 @@ __all__ = ["is_number", "js_integer", "js_typeof", "js_length", "js_regex", "js_
 
 #: An optional sign and decimal digits: what JavaScript's ``BigInt`` and Strapi's epoch stamps accept.
 DIGITS = re.compile(r"^[+-]?\d+$")
-_JS_DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+# A decimal literal as JavaScript's ``+string`` reads it: digits with an optional fraction (or a
+# fraction alone), then an optional exponent. No two quantifiers here can share a run of digits:
+# the former ``\d+\.?\d*`` could split one run at every position, so a long run of digits that
+# failed at its end (``"1" * 45_000 + "x"``) cost quadratic time. Each quantifier now ends where
+# the next part must start with another character, which keeps a match linear in the input.
+_JS_DECIMAL = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 _JS_RADIX = {"0x": 16, "0o": 8, "0b": 2}
 
 

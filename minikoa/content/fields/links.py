@@ -130,7 +130,7 @@ class MediaField(FieldType):
     def _file_id(self, run: Checks, item: Any, path: ErrorPath) -> Any:
         if isinstance(item, Mapping):  # {"id": n}, or a whole file record sent back
             item = item.get("id")
-        if isinstance(item, str) and re.fullmatch(r"\d+", item) and len(item) < 20:
+        if isinstance(item, str) and len(item) < 20 and re.fullmatch(r"\d+", item):  # length first: no 1 MB scan
             item = int(item)
         if _is_id(item):
             return item

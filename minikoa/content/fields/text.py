@@ -21,6 +21,9 @@ __all__ = ["StringField", "TextField", "RichTextField", "EmailField", "PasswordF
            "EnumerationField"]
 
 UID_PATTERN = "^[A-Za-z0-9-_.~]*$"
+# Both are used with fullmatch: Python's ``$`` also matches before a final newline, which
+# JavaScript's does not, so ``match`` would take "slug\n" where Strapi refuses it.
+# Both run in linear time: each quantified part ends where a character it cannot hold must come.
 _UID = re.compile(UID_PATTERN)
 # local@domain.tld: dot-separated atoms of the characters RFC 5322 allows unquoted.
 _EMAIL = re.compile(r"^[\w!#$%&'*+/=?^`{|}~-]+(\.[\w!#$%&'*+/=?^`{|}~-]+)*"
@@ -82,7 +85,7 @@ class EmailField(StringField):
 
     def test(self, run: Checks, attr: AttributeView, value: str, path: ErrorPath) -> None:
         super().test(run, attr, value, path)
-        if value and not _EMAIL.match(value):
+        if value and not _EMAIL.fullmatch(value):
             run.fail(path, "must be a valid email", value)
         if not value:
             run.fail(path, "cannot be empty", value)
@@ -121,7 +124,7 @@ class UidField(StringField):
 
     def test(self, run: Checks, attr: AttributeView, value: str, path: ErrorPath) -> None:
         super().test(run, attr, value, path)
-        if not _UID.match(value):
+        if not _UID.fullmatch(value):
             run.fail(path, f'must match the following: "/{UID_PATTERN}/"', value)
 
     def value_schema(self, attr: AttributeView, refs: SchemaRefs, input: bool) -> JSONSchema:
