@@ -14,7 +14,6 @@ from werkzeug.test import EnvironBuilder
 
 from minikoa import App, NotFoundError
 from minikoa.middlewares.public import middleware
-from tests.hang import MB, finishes
 
 ROOT = Path(__file__).resolve().parents[2]
 ROBOTS = b"User-agent: *\nDisallow:\n"
@@ -376,13 +375,3 @@ def _status_of(root: str, path: str) -> int:
     return fetch(make_app(Path(root)).test_client(), path).status_code
 
 
-@pytest.mark.parametrize("path", [
-    "/" + "a/" * (MB // 2),
-    "/" + "a" * MB,
-    "/" + "%2e%2e/" * (MB // 7),
-    "/" + "..%2f" * (MB // 5),
-    "/" + "%" * MB,
-    "/sub/" + "./" * (MB // 2) + "index.html",
-], ids=["many-segments", "long-segment", "encoded-dots", "encoded-slashes", "percents", "dot-segments"])
-def test_a_1mb_path_finishes_and_serves_nothing(project, path):
-    assert finishes(_status_of, str(project), path) in (400, 404)
