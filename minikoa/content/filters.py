@@ -56,6 +56,8 @@ _TEXT_OPERATORS = {
     "$startsWith": ("starts", False, False), "$startsWithi": ("starts", True, False),
     "$endsWith": ("ends", False, False), "$endsWithi": ("ends", True, False),
 }
+#: The longest text a ``$contains``-like operator may look for.
+MAX_MATCH_LENGTH = 1000
 _COMPARISONS = {"$eq": "=", "$ne": "<>", "$lt": "<", "$lte": "<=", "$gt": ">", "$gte": ">="}
 
 
@@ -284,7 +286,10 @@ class Compiler:
             return f"{expr} IS NULL" if op in ("$eq", "$eqi") else f"{expr} IS NOT NULL"
         if op in _TEXT_OPERATORS:
             mode, insensitive, negated = _TEXT_OPERATORS[op]
-            sql, more = self.d.match_text(expr, mode, insensitive, cast_text(value))
+            needle = cast_text(value)
+            if len(needle) > MAX_MATCH_LENGTH:
+                raise BadValue  # matching costs the stored text's length times this one's, per row
+            sql, more = self.d.match_text(expr, mode, insensitive, needle)
             params.extend(more)
             return f"NOT ({sql})" if negated else sql
         if value is None:

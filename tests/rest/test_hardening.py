@@ -217,3 +217,10 @@ def test_a_type_without_drafts_sees_the_published_version_of_related_documents(w
 def test_a_query_parsed_for_the_public_cannot_name_private_fields_through_relations(world):
     with pytest.raises(Exception, match="Invalid key email"):
         Query.parse(world.content_types, ARTICLE, {"filters": {"author": {"email": "x"}}}, public=True)
+
+
+def test_text_matches_look_for_at_most_a_thousand_characters(world):
+    client = world.test_client()
+    assert client.get("/api/articles?filters[title][$containsi]=" + "a" * 1000).status_code == 200
+    err = error(client.get("/api/articles?filters[title][$containsi]=" + "a" * 1001))
+    assert err["details"]["key"] == "$containsi"
