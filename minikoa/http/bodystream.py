@@ -141,10 +141,10 @@ class BodyStream:
             # server needs (``_wire`` refuses a stream that ends short).
             data = self._wire(owed) if owed else b""
             if self._owed:
-                parts = [data]
+                pieces = [data]
                 while self._owed:
-                    parts.append(self._wire(self._owed))
-                data = b"".join(parts)
+                    pieces.append(self._wire(self._owed))
+                data = b"".join(pieces)
             self._given += len(data)
             return data
         parts: list[bytes] = []
