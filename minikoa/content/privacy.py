@@ -47,25 +47,35 @@ class _Stripper:
 
     REST responses run through this for every entry, so the per-entry work
     is a set lookup per key, and only the keys that can hold nested entries
-    are visited further.
+    are visited further, by the strippers of their models, found once.
     """
 
-    __slots__ = ("private", "nested", "schemas")
+    __slots__ = ("private", "nested", "schemas", "_inner")
 
     def __init__(self, schemas: Schemas, model: Model) -> None:
         self.schemas = schemas
         self.private = frozenset(attr.name for attr in model if not shown(attr, public=True))
-        #: key -> (kind, uid): "model" for relations/media, "component", or "zone"
-        self.nested: dict[str, tuple[str, str | None]] = {}
+        #: key -> the uid of the model its entries are (relations, media, components); None: a dynamic zone
+        self.nested: dict[str, str | None] = {}
         for attr in model:
             if attr.name in self.private:
                 continue
             if attr.is_relation or attr.is_media:
-                self.nested[attr.name] = ("model", attr.target)
+                self.nested[attr.name] = attr.target
             elif attr.type == "component":
-                self.nested[attr.name] = ("component", attr.component)
+                self.nested[attr.name] = attr.component
             elif attr.type == "dynamiczone":
-                self.nested[attr.name] = ("zone", None)
+                self.nested[attr.name] = None
+        #: uid -> its stripper, found on first use (the models may refer to each other)
+        self._inner: dict[str, _Stripper] = {}
+
+    def _of(self, uid: str) -> _Stripper:
+        found = self._inner.get(uid)
+        if found is None:
+            schemas = self.schemas
+            model = schemas.types[uid] if uid in schemas.types else schemas.components[uid]
+            found = self._inner[uid] = _stripper(schemas, model)
+        return found
 
     def __call__(self, entry: Any) -> Any:
         if isinstance(entry, list):
@@ -78,18 +88,16 @@ class _Stripper:
         # then this is only a check, and nothing is copied.
         out = {k: v for k, v in entry.items() if k not in private} if private and not private.isdisjoint(entry) \
             else entry
-        schemas = self.schemas
-        for key, (kind, uid) in self.nested.items():
+        for key, uid in self.nested.items():
             value = out.get(key)
             if not isinstance(value, (dict, list)):
                 continue
-            if kind == "model":
-                stripped = _stripper(schemas, schemas.types[uid])(value)  # type: ignore[index]
-            elif kind == "component":
-                stripped = _stripper(schemas, schemas.components[uid])(value)  # type: ignore[index]
+            if uid is not None:
+                stripped = self._of(uid)(value)
             else:
-                stripped = [_stripper(schemas, schemas.components[item["__component"]])(item)
-                            if isinstance(item, dict) and item.get("__component") in schemas.components
+                components = self.schemas.components
+                stripped = [self._of(item["__component"])(item)
+                            if isinstance(item, dict) and item.get("__component") in components
                             else item for item in value]
             if stripped is not value:
                 if out is entry:

@@ -120,10 +120,10 @@ class Query:
         Made once per type, view and limits (it is never changed), so a
         request without a query string costs no parsing at all.
         """
-        cache: dict[tuple[str, bool, QueryLimits | None], Query] = schemas.derived("query.empty", dict)
-        found = cache.get((uid, public, limits))
-        if found is None:
-            found = cache[(uid, public, limits)] = cls(schemas[uid], {}, public=public, limits=limits)
+        cache: dict[tuple[str, bool], Query] = schemas.derived("query.empty", dict)
+        found = cache.get((uid, public))
+        if found is None or found.limits is not limits:  # an app has one set of limits: made once
+            found = cache[(uid, public)] = cls(schemas[uid], {}, public=public, limits=limits)
         return found
 
     @classmethod
