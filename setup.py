@@ -17,6 +17,8 @@ setup(
         "sqlite-utils>=4.0",
         "requests>=2.32",
         "idna>=3.4",
+        "PyJWT>=2.8",
+        "argon2-cffi>=23.1",
         "gunicorn>=23",
     ],
     extras_require={

@@ -34,6 +34,9 @@ from .http.context import Context
 from .http.dispatch import dispatcher
 from .http.onion import Endpoint, check_middleware, compose, describe, endpoint
 from .http.response import finish, render_error, to_http_error
+from .plugins import enabled_in
+from .plugins import install as install_plugin
+from .plugins.users_permissions import Jwt, Permissions, RouteAuth
 from .project import policies as _policies
 from .project import resolve as _resolve
 from .project.config import Config, load_dotenv
@@ -61,11 +64,12 @@ class Route:
     """
 
     __slots__ = ("method", "path", "handler", "name", "policies", "middlewares", "config", "api",
-                 "source", "endpoint")
+                 "source", "endpoint", "action")
 
     def __init__(self, method: str, path: str, handler: Handler, name: str,
                  policies: Sequence[Any], middlewares: Sequence[Any],
-                 config: dict[str, Any], api: str | None = None, source: str | None = None) -> None:
+                 config: dict[str, Any], api: str | None = None, source: str | None = None,
+                 action: str | None = None) -> None:
         self.method = method
         self.path = path
         self.handler = handler
@@ -77,6 +81,8 @@ class Route:
         self.api = api
         #: The routes file it came from, for error messages.
         self.source = source
+        #: The controller action it runs (``api::article.article.find``): what a role is granted.
+        self.action = action
         self.endpoint: Callable[[Context], None] | None = None
 
     @property
@@ -122,7 +128,8 @@ class App:
     """
 
     def __init__(self, *, strict_slashes: bool = False, body_limits: BodyLimits = DEFAULT_LIMITS,
-                 config: Config | dict[str, Any] | None = None, root: str | Path | None = None) -> None:
+                 config: Config | dict[str, Any] | None = None, root: str | Path | None = None,
+                 plugins: Iterable[str] = ()) -> None:
         self.strict_slashes = strict_slashes
         self.body_limits = body_limits
         #: How ``ctx.query`` parses (``minikoa.querystring.parse_qs`` options); Strapi's by default.
@@ -155,6 +162,36 @@ class App:
         #: How far a REST query may reach (``config/api.py``'s ``rest.maxPopulateDepth``,
         #: ``maxRelationDepth``, ``maxPopulated``), read when the app is built.
         self.rest_limits = QueryLimits()
+        #: Each route's authentication and authorization step (the users-permissions plugin's), or None.
+        self.auth: RouteAuth | None = None
+        #: Roles and their actions (``app.permissions.grant("public", [...])``), with users-permissions.
+        self.permissions: Permissions | None = None
+        #: Users' JWTs (issue and verify), with users-permissions.
+        self.jwt: Jwt | None = None
+        #: The plugins installed, by name.
+        self.plugins: list[str] = []
+        for name in plugins:
+            self.install(name)
+
+    def install(self, plugin: str, config: dict[str, Any] | None = None) -> None:
+        """Add a plugin (``"users-permissions"``) with its config, before the app is built."""
+        if self._handler is not None:
+            raise RuntimeError(f"cannot install plugin {plugin!r}: the app is already built")
+        install_plugin(self, plugin, config or {})
+        self.plugins.append(plugin)
+
+    @property
+    def actions(self) -> set[str]:
+        """Every action a route runs or names in its ``auth.scope``: what roles can be granted."""
+        found: set[str] = set()
+        for route in self._routes:
+            if route.action is not None:
+                found.add(route.action)
+            auth = route.config.get("auth")
+            if isinstance(auth, dict):
+                scope = auth.get("scope", [])
+                found.update([scope] if isinstance(scope, str) else scope)
+        return found
 
     @classmethod
     def load(cls, path: str | Path, **options: Any) -> App:
@@ -173,6 +210,15 @@ class App:
             found = next((f for f in sorted((root / "config").glob("database.*"))), root / "config" / "database.py")
             raise LoadError(f"{found}: {exc}") from None
         app = cls(config=config, root=root, **options)
+        try:
+            plugins = enabled_in(config.get("plugins") or {})
+        except ValueError as exc:
+            raise LoadError(f"{root / 'config' / 'plugins.py'}: {exc}") from None
+        for name, plugin_config in plugins:
+            try:
+                app.install(name, plugin_config)
+            except ValueError as exc:
+                raise LoadError(f"{root / 'config' / 'plugins.py'}: {exc}") from None
         load_project(app, root)
         atexit.register(app.destroy)
         return app
@@ -255,7 +301,7 @@ class App:
     def route(self, method: str | Iterable[str], path: str, handler: Handler | None = None, *,
               name: str | None = None, policies: Sequence[Any] = (), middlewares: Sequence[Any] = (),
               config: dict[str, Any] | None = None, api: str | None = None,
-              source: str | None = None) -> Any:
+              source: str | None = None, action: str | None = None) -> Any:
         """Register ``handler`` for ``method`` (a name or a list) on ``path``.
 
         Without ``handler`` it returns a decorator. ``policies`` and
@@ -266,7 +312,7 @@ class App:
         if handler is None:
             def decorator(func: Handler) -> Handler:
                 self.route(method, path, func, name=name, policies=policies, middlewares=middlewares,
-                           config=config, api=api, source=source)
+                           config=config, api=api, source=source, action=action)
                 return func
             return decorator
         if not callable(handler):
@@ -282,7 +328,7 @@ class App:
             if callable(mw) and not isinstance(mw, str):
                 check_middleware(mw, f" on route {label} ({path})")
         for m in methods:
-            route = Route(m, path, handler, label, policies, middlewares, dict(config or {}), api, source)
+            route = Route(m, path, handler, label, policies, middlewares, dict(config or {}), api, source, action)
             self.router.add(m, path, route, name=label)
             self._routes.append(route)
         self._handler = None
@@ -339,7 +385,8 @@ class App:
                 self.route(route["method"], full, handler, name=label,
                            policies=config.pop("policies", ()) or (),
                            middlewares=config.pop("middlewares", ()) or (),
-                           config=config, api=api, source=source)
+                           config=config, api=api, source=source,
+                           action=label if isinstance(route["handler"], str) else None)
             except (ValueError, TypeError, LookupError) as exc:
                 raise ValueError(f"{where} ({route['method']} {full}): {exc}") from None
 
@@ -407,12 +454,19 @@ class App:
                                      lambda n: _resolve.suggest(n, self.policies, route.api))
         middlewares = [mw for mw in (_resolve.middleware(self, spec, None, route.api, where)
                                      for spec in route.middlewares) if mw is not None]
-        guard = None
+        authenticate = self.auth.step(route) if self.auth is not None else None
+        guard: Endpoint | None = None
         if prepared:
             app = self
-
-            def guard(ctx: Context) -> None:
-                _policies.run(ctx, prepared, app)
+            if authenticate is not None:
+                def guard(ctx: Context) -> None:
+                    authenticate(ctx)
+                    _policies.run(ctx, prepared, app)
+            else:
+                def guard(ctx: Context) -> None:
+                    _policies.run(ctx, prepared, app)
+        elif authenticate is not None:
+            guard = authenticate
         return compose(middlewares, endpoint(route.handler, guard))
 
     # -- serving --------------------------------------------------------

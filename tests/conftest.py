@@ -106,12 +106,15 @@ def serve() -> Iterator:
 
 
 def write_project(root: Path, files: dict[str, str]) -> Path:
-    """Write ``{relative path: text}`` under ``root``; a minimal middleware list by default.
+    """Write ``{relative path: text}`` under ``root``; a minimal middleware list and no plugins by default.
 
     The default ``config/middlewares.py`` keeps only the built-ins that need
-    nothing from the project, so tests see just what they set up.
+    nothing from the project, and ``config/plugins.py`` turns users-permissions
+    off (its routes are closed until a role is granted them), so tests see just
+    what they set up; a test of the plugins writes its own.
     """
     files = {"config/middlewares.py": "config = ['minikoa::errors', 'minikoa::query', 'minikoa::body']\n",
+             "config/plugins.py": "config = {'users-permissions': {'enabled': False}}\n",
              **files}
     for rel, text in files.items():
         path = root / rel

@@ -91,9 +91,9 @@ class ModelLayer:
         sync(self.db, self.schemas)
         self._services.clear()
         self.events.db = self.db
+        self.ready = True  # the tables are there: the hooks may read and write content
         for hook in self._setup_hooks:
             hook()
-        self.ready = True
 
     def atomic(self) -> AbstractContextManager[None]:
         """A write transaction over the app's database (nests as savepoints)."""

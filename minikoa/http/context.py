@@ -236,9 +236,11 @@ class Context:
 
         ``ctx.state.route`` is the matched route (None before routing), as in
         Strapi: a policy can tell which route and handler it guards.
+        ``ctx.state.user`` and ``ctx.state.auth`` are who is calling, as the
+        users-permissions plugin found out (None when nobody is logged in).
         """
         if self._state is None:
-            self._state = State(route=self._route)
+            self._state = State(route=self._route, user=None, auth=None)
         return self._state
 
     @property

@@ -58,7 +58,7 @@ def test_state_is_a_dict_with_attributes(app, client):
         return {}
 
     client.get("/")
-    assert seen == {"user": {"id": 1}, "route": "/", "dict": ["route", "user"]}
+    assert seen == {"user": {"id": 1}, "route": "/", "dict": ["auth", "route", "user"]}
     s = State(a=1)
     del s.a
     assert s == {}

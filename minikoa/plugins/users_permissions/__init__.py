@@ -1,0 +1,63 @@
+"""The users-permissions plugin: users, roles and permissions, JWT and API tokens (Strapi's).
+
+``install(app, config)`` adds, before the app is built:
+
+* the content-types ``plugin::users-permissions.user``, ``.role`` and
+  ``.permission`` (``schemas``);
+* ``app.permissions`` (``permissions``): roles and the actions they may
+  run; ``public`` and ``authenticated`` are made at the first start;
+* ``app.auth`` (``auth``): each route's authentication and authorization,
+  compiled when the app is built, with the strategies that check a Bearer
+  token (``jwt``: users' JWTs);
+* the policies ``plugin::users-permissions.isAuthenticated`` and
+  ``.hasRole`` (``policies``).
+
+Its ``config`` is ``config/plugins.py``'s ``users-permissions.config``:
+``jwtSecret``, ``jwt: {"expiresIn": seconds}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ...content.privacy import strip
+from ...project.config import environment_name
+from .auth import Auth, RouteAuth, Strategy
+from .jwt import Jwt, JwtStrategy, secret_for
+from .permissions import Ability, Permissions
+from .policies import POLICIES
+from .schemas import PERMISSION, ROLE, SCHEMAS, USER
+
+if TYPE_CHECKING:
+    from ...app import App
+
+__all__ = ["install", "Auth", "Ability", "Jwt", "Permissions", "RouteAuth", "Strategy", "USER", "ROLE", "PERMISSION"]
+
+_KEYS = ("jwtSecret", "jwt")
+
+
+def install(app: App, config: Mapping[str, Any]) -> None:
+    """Add users-permissions to ``app`` (see the module docstring); a ValueError for bad config."""
+    unknown = set(config) - set(_KEYS)
+    if unknown:
+        raise ValueError(f"users-permissions: unknown config key {sorted(unknown)[0]!r} (keys: {', '.join(_KEYS)})")
+    for uid, schema in SCHEMAS.items():
+        app.content_types.register(uid, schema, source="<minikoa: users-permissions>")
+    permissions = Permissions(lambda: app.db, lambda: app.actions)
+    app.permissions = permissions
+    folder = (app.root or Path.cwd()) / ".tmp"
+    jwt_config = config.get("jwt") or {}
+    jwt = Jwt(secret_for(config, folder, environment_name()), jwt_config.get("expiresIn", 30 * 24 * 3600))
+    app.jwt = jwt
+
+    def user(user_id: int) -> dict[str, Any] | None:
+        """The user with ``user_id`` and its role, without private fields (``ctx.state.user``)."""
+        found = app.documents(USER).find_first(filters={"id": user_id}, populate=["role"])
+        return None if found is None else strip(app.content_types, app.content_types[USER], found)
+
+    app.auth = RouteAuth(permissions, [JwtStrategy(jwt, user, permissions)])
+    for uid, policy in POLICIES.items():
+        app.policies.register(uid, policy, source="<minikoa: users-permissions>")
+    app.db.on_setup(permissions.ensure_roles)

@@ -1,0 +1,114 @@
+"""JWTs of users (PyJWT): issued at login, checked on every request that carries one.
+
+HS256 only, pinned when a token is checked (``alg: none`` and every other
+algorithm are refused), ``exp`` required (30 days by default,
+``jwt.expiresIn`` in seconds), ``iat`` set. The payload is Strapi's
+``{"id": <user id>}``.
+
+The secret is ``config/plugins.py``'s ``users-permissions.config.jwtSecret``
+or ``JWT_SECRET``. In production (``MINIKOA_ENV``/``NODE_ENV`` =
+``production``) an app without one does not start. In development one is
+made, kept in ``.tmp/jwt-secret`` beside the database so every worker (and
+the next start) uses the same, and the log says so.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import jwt as pyjwt
+
+from .auth import Auth, unauthorized
+from .permissions import Permissions
+
+__all__ = ["Jwt", "JwtStrategy", "secret_for", "DEFAULT_EXPIRES_IN"]
+
+log = logging.getLogger("minikoa.users-permissions")
+
+#: 30 days, Strapi's default.
+DEFAULT_EXPIRES_IN = 30 * 24 * 3600
+_ALGORITHM = "HS256"
+
+
+def secret_for(config: Mapping[str, Any], folder: Path, environment: str) -> str:
+    """The JWT secret: the config's, ``JWT_SECRET``, or (outside production) one kept in ``folder``."""
+    secret = config.get("jwtSecret") or os.environ.get("JWT_SECRET")
+    if secret:
+        if not isinstance(secret, str):
+            raise ValueError("users-permissions: jwtSecret must be a string")
+        return secret
+    if environment == "production":
+        raise ValueError("users-permissions: no JWT secret in production: set JWT_SECRET "
+                         "(or jwtSecret in config/plugins.py)")
+    path = folder / "jwt-secret"
+    folder.mkdir(parents=True, exist_ok=True)
+    try:  # the first process to get here writes it; every other reads it
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # the writer may not have finished: a short wait
+            text = path.read_text().strip()
+            if text:
+                return text
+            time.sleep(0.01)
+        raise ValueError(f"users-permissions: {path} is empty: delete it, or set JWT_SECRET") from None
+    made = secrets.token_urlsafe(48)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(made)
+    log.warning("users-permissions: no JWT secret configured; made one for development in %s "
+                "(set JWT_SECRET in production)", path)
+    return made
+
+
+class Jwt:
+    """Issues and checks the tokens of users."""
+
+    def __init__(self, secret: str, expires_in: int = DEFAULT_EXPIRES_IN) -> None:
+        if not isinstance(expires_in, int) or isinstance(expires_in, bool) or expires_in < 1:
+            raise ValueError(f"users-permissions: jwt.expiresIn must be a positive number of seconds, "
+                             f"not {expires_in!r}")
+        self._secret = secret
+        self.expires_in = expires_in
+
+    def issue(self, user_id: int, now: float | None = None) -> str:
+        issued = int(time.time() if now is None else now)
+        return pyjwt.encode({"id": user_id, "iat": issued, "exp": issued + self.expires_in}, self._secret,
+                            algorithm=_ALGORITHM)
+
+    def verify(self, token: str) -> dict[str, Any]:
+        """The payload of a genuine, unexpired token; 401 for anything else."""
+        try:
+            payload = pyjwt.decode(token, self._secret, algorithms=[_ALGORITHM],
+                                   options={"require": ["exp", "iat"]})
+        except pyjwt.PyJWTError:
+            raise unauthorized() from None
+        if not isinstance(payload.get("id"), int) or isinstance(payload.get("id"), bool):
+            raise unauthorized()
+        return payload
+
+
+class JwtStrategy:
+    """The users-permissions strategy: a JWT names a user, whose role says what they may do."""
+
+    name = "users-permissions"
+
+    def __init__(self, jwt: Jwt, user: Callable[[int], dict[str, Any] | None], permissions: Permissions) -> None:
+        self.jwt = jwt
+        self._user = user
+        self.permissions = permissions
+
+    def authenticate(self, token: str) -> Auth | None:
+        if token.count(".") != 2:
+            return None  # not a JWT: another strategy's token, perhaps
+        payload = self.jwt.verify(token)
+        user = self._user(payload["id"])
+        if user is None or user.get("blocked"):
+            raise unauthorized()
+        role = user.get("role")
+        role_id = role.get("id") if isinstance(role, Mapping) else None
+        return Auth(self.name, user, self.permissions.ability(role_id))
