@@ -9,7 +9,8 @@
 * ``app.auth`` (``auth``): each route's authentication and authorization,
   compiled when the app is built, with the strategies that check a Bearer
   token (``jwt``: users' JWTs, then ``api_tokens``: API tokens);
-* ``app.api_tokens`` (``api_tokens``);
+* ``app.api_tokens`` (``api_tokens``), managed over ``/admin/api-tokens``
+  too when ``App.mount_admin`` runs (``api_token_admin``);
 * the policies ``plugin::users-permissions.isAuthenticated`` and
   ``.hasRole`` (``policies``).
 
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...content.privacy import strip
 from ...project.config import environment_name
+from .api_token_admin import mount_admin as mount_api_token_admin
 from .api_tokens import ApiTokens, ApiTokenStrategy, salt_for
 from .auth import Auth, RouteAuth, Strategy
 from .jwt import Jwt, JwtStrategy, secret_for
@@ -36,7 +38,7 @@ if TYPE_CHECKING:
     from ...app import App
 
 __all__ = ["install", "Auth", "Ability", "ApiTokens", "Jwt", "Permissions", "RouteAuth", "Strategy", "USER", "ROLE",
-           "PERMISSION"]
+           "PERMISSION", "mount_api_token_admin"]
 
 _KEYS = ("jwtSecret", "jwt", "apiTokenSalt")
 
