@@ -126,7 +126,8 @@ class _ReadOnly(Ability):
     """What a read-only token may do: the ``find`` and ``findOne`` actions of every route.
 
     Strapi checks that an action's name *ends with* ``find``; here it must be
-    ``find`` or ``findOne``, so a custom ``refind`` is not a read.
+    ``find`` or ``findOne``, so a custom ``refind`` is not a read. Like
+    ``FULL_ACCESS`` it is a rule, not a list: its ``actions`` are empty.
     """
 
     __slots__ = ()
