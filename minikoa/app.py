@@ -36,7 +36,7 @@ from .http.onion import Endpoint, check_middleware, compose, describe, endpoint
 from .http.response import finish, render_error, to_http_error
 from .plugins import enabled_in
 from .plugins import install as install_plugin
-from .plugins.users_permissions import Jwt, Permissions, RouteAuth
+from .plugins.users_permissions import ApiTokens, Jwt, Permissions, RouteAuth, mount_api_token_admin
 from .project import policies as _policies
 from .project import resolve as _resolve
 from .project.config import Config, load_dotenv
@@ -168,6 +168,8 @@ class App:
         self.permissions: Permissions | None = None
         #: Users' JWTs (issue and verify), with users-permissions.
         self.jwt: Jwt | None = None
+        #: API tokens (``create``, ``list``, ``get``, ``update``, ``delete``, ``regenerate``), with users-permissions.
+        self.api_tokens: ApiTokens | None = None
         #: The plugins installed, by name.
         self.plugins: list[str] = []
         for name in plugins:
@@ -391,8 +393,10 @@ class App:
                 raise ValueError(f"{where} ({route['method']} {full}): {exc}") from None
 
     def mount_admin(self) -> None:
-        """Add the admin API (``/admin/webhooks``, guarded by the admin token); a project has it."""
+        """Add the admin API (``/admin/webhooks``, and ``/admin/api-tokens`` with users-permissions, guarded
+        by the admin token); a project has it."""
         mount_admin(self)
+        mount_api_token_admin(self)
 
     def add_core_components(self) -> None:
         """Give every api content-type without a controller or service the core ones (Strapi's rule)."""

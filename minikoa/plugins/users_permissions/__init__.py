@@ -8,12 +8,14 @@
   run; ``public`` and ``authenticated`` are made at the first start;
 * ``app.auth`` (``auth``): each route's authentication and authorization,
   compiled when the app is built, with the strategies that check a Bearer
-  token (``jwt``: users' JWTs);
+  token (``jwt``: users' JWTs, then ``api_tokens``: API tokens);
+* ``app.api_tokens`` (``api_tokens``), managed over ``/admin/api-tokens``
+  too when ``App.mount_admin`` runs (``api_token_admin``);
 * the policies ``plugin::users-permissions.isAuthenticated`` and
   ``.hasRole`` (``policies``).
 
 Its ``config`` is ``config/plugins.py``'s ``users-permissions.config``:
-``jwtSecret``, ``jwt: {"expiresIn": seconds}``.
+``jwtSecret``, ``jwt: {"expiresIn": seconds}``, ``apiTokenSalt``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 from ...content.privacy import strip
 from ...project.config import environment_name
+from .api_token_admin import mount_admin as mount_api_token_admin
+from .api_tokens import ApiTokens, ApiTokenStrategy, salt_for
 from .auth import Auth, RouteAuth, Strategy
 from .jwt import Jwt, JwtStrategy, secret_for
 from .permissions import Ability, Permissions
@@ -33,9 +37,10 @@ from .schemas import PERMISSION, ROLE, SCHEMAS, USER
 if TYPE_CHECKING:
     from ...app import App
 
-__all__ = ["install", "Auth", "Ability", "Jwt", "Permissions", "RouteAuth", "Strategy", "USER", "ROLE", "PERMISSION"]
+__all__ = ["install", "Auth", "Ability", "ApiTokens", "Jwt", "Permissions", "RouteAuth", "Strategy", "USER", "ROLE",
+           "PERMISSION", "mount_api_token_admin"]
 
-_KEYS = ("jwtSecret", "jwt")
+_KEYS = ("jwtSecret", "jwt", "apiTokenSalt")
 
 
 def install(app: App, config: Mapping[str, Any]) -> None:
@@ -57,7 +62,10 @@ def install(app: App, config: Mapping[str, Any]) -> None:
         found = app.documents(USER).find_first(filters={"id": user_id}, populate=["role"])
         return None if found is None else strip(app.content_types, app.content_types[USER], found)
 
-    app.auth = RouteAuth(permissions, [JwtStrategy(jwt, user, permissions)])
+    app.api_tokens = tokens = ApiTokens(lambda: app.db.db, lambda: app.actions,
+                                        salt_for(config, folder, environment_name()))
+    app.db.on_setup(tokens.setup)
+    app.auth = RouteAuth(permissions, [JwtStrategy(jwt, user, permissions), ApiTokenStrategy(tokens)])
     for uid, policy in POLICIES.items():
         app.policies.register(uid, policy, source="<minikoa: users-permissions>")
     app.db.on_setup(permissions.ensure_roles)
