@@ -19,7 +19,9 @@ def test_routes_lists_the_blog(tmp_path):
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["METHOD", "PATH", "HANDLER", "POLICIES", "/", "MIDDLEWARES"]
     assert any(line.split()[:3] == ["PUT", "/api/articles/:id", "api::article.article.update"]
-               and "global::is-authenticated, is-owner" in line for line in lines)
+               and "plugin::users-permissions.isAuthenticated, is-owner" in line for line in lines)
+    assert any(line.split()[:3] == ["POST", "/api/auth/local/register", "plugin::users-permissions.auth.register"]
+               and "plugin::users-permissions.rateLimit" in line for line in lines)
     assert "global middlewares: minikoa::errors, minikoa::security" in result.stdout
 
 
