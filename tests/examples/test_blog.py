@@ -10,6 +10,8 @@ from tests.conftest import ROOT
 
 BLOG = ROOT / "examples" / "blog"
 PASSWORD = "Blog-pass-1"
+#: The blog's JWT secret in tests (without one, development would write one into examples/blog/.tmp).
+SECRET = "blog-test-secret-long-enough-for-hs256-signatures"
 
 
 def sign_up(client, name: str) -> dict[str, str]:
@@ -35,7 +37,7 @@ def sign_up_over_http(base: str, name: str, timeout: float = 30) -> dict[str, st
 @pytest.fixture
 def blog(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_FILENAME", str(tmp_path / "blog.db"))
-    monkeypatch.delenv("API_TOKEN", raising=False)
+    monkeypatch.setenv("JWT_SECRET", SECRET)
     app = App.load(BLOG)
     yield app.test_client()
     app.destroy()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 
-from tests.examples.test_blog import sign_up_over_http
+from tests.examples.test_blog import SECRET, sign_up_over_http
 
 
 def test_hello_on_gunicorn(serve):
@@ -52,7 +52,7 @@ def test_hello_on_gunicorn(serve):
 
 def test_the_blog_on_gunicorn(serve, tmp_path):
     server = serve('minikoa.wsgi:create_app("examples/blog")', workers=2,
-                   env={"DATABASE_FILENAME": str(tmp_path / "served.db")})
+                   env={"DATABASE_FILENAME": str(tmp_path / "served.db"), "JWT_SECRET": SECRET})
     base = server.url
     # Two workers started together seeded the blog once.
     assert requests.get(base + "/api/articles", timeout=5).json()["meta"]["pagination"]["total"] == 4

@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from tests.conftest import ROOT
-from tests.examples.test_blog import sign_up_over_http
+from tests.examples.test_blog import SECRET, sign_up_over_http
 
 TIMEOUT = 30  # a hang detector, not a speed check
 
@@ -23,7 +23,7 @@ TIMEOUT = 30  # a hang detector, not a speed check
 @pytest.fixture
 def blog(serve, tmp_path):
     return serve('minikoa.wsgi:create_app("examples/blog")', workers=2,
-                 env={"DATABASE_FILENAME": str(tmp_path / "blog.db")})
+                 env={"DATABASE_FILENAME": str(tmp_path / "blog.db"), "JWT_SECRET": SECRET})
 
 
 def test_hostile_queries_are_refused_before_any_work(blog):

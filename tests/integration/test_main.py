@@ -14,7 +14,8 @@ def run(*args, env=None):
 def test_routes_lists_the_blog(tmp_path):
     import os
 
-    result = run("routes", "examples/blog", env={**os.environ, "DATABASE_FILENAME": str(tmp_path / "b.db")})
+    result = run("routes", "examples/blog", env={**os.environ, "DATABASE_FILENAME": str(tmp_path / "b.db"),
+                                                 "JWT_SECRET": "a-test-secret-long-enough-for-hs256"})
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["METHOD", "PATH", "HANDLER", "POLICIES", "/", "MIDDLEWARES"]
