@@ -61,6 +61,8 @@ def install(app: App, config: Mapping[str, Any]) -> None:
     def user(user_id: int, issued_at: int) -> dict[str, Any] | None:
         """The user with ``user_id`` and its role, without private fields (``ctx.state.user``); None when
         there is none, or when a token issued at ``issued_at`` predates the user's last password change."""
+        if not 0 < user_id < 2**63:  # no row has it (and the database could not even compare it)
+            return None
         found = app.documents(USER).find_first(filters={"id": user_id}, populate=["role"])
         if found is None or not UsersService.token_valid(found, issued_at):
             return None

@@ -101,7 +101,9 @@ class AuthController(Controller):
         check(body, [Required("identifier"), Required("password")])
         users = self.users
         user = users.by_identifier(body["identifier"])
-        if not users.check_password(user["id"] if user else None, body["password"]) or user is None:
+        # Checked even for no user (against a dummy hash): an unknown identifier takes as long to refuse.
+        valid = users.check_password(int(user["id"]) if user is not None else None, body["password"])
+        if user is None or not valid:
             raise ValidationError(_INVALID_LOGIN, {})
         if user.get("blocked"):
             raise ApplicationError("Your account has been blocked by an administrator", {})

@@ -4,8 +4,8 @@ Every route's handler is a plugin action, the UID a role is granted
 (``plugin::users-permissions.auth.register``), and each is checked like any
 content API route: Strapi's defaults (``defaults``) open login, register
 and the password reset to the public, ``/users/me`` and the password change
-to logged-in users; the rest waits for a grant. The ``/auth`` routes that
-take a password or an address are rate limited (``ratelimit``), as in Strapi.
+to logged-in users; the rest waits for a grant. The ``/auth`` routes are
+rate limited (``ratelimit``), as in Strapi.
 
 =======  ========================  ==============================================
 POST     /auth/local               plugin::users-permissions.auth.callback

@@ -67,15 +67,10 @@ class UsersService(Service):
     def by_email(self, email: str) -> dict[str, Any] | None:
         return self.documents.find_first(filters={"email": email.lower()}, sort="id")
 
-    def taken(self, *, username: str | None = None, email: str | None = None,
-              but: int | None = None) -> bool:
-        """Whether another user (not ``but``) has ``username`` or ``email`` as either (Strapi's register rule)."""
-        names = [n for n in (username, email.lower() if email else None) if n]
-        if not names:
-            return False
-        filters: dict[str, Any] = {"$or": [{"username": {"$in": names}}, {"email": {"$in": names}}]}
-        if but is not None:
-            filters = {"$and": [filters, {"id": {"$ne": but}}]}
+    def taken(self, *, username: str, email: str) -> bool:
+        """Whether a user has ``username`` or ``email`` (any case) as either (Strapi's register rule)."""
+        names = [username, email.lower()]
+        filters = {"$or": [{"username": {"$in": names}}, {"email": {"$in": names}}]}
         return self.documents.count(filters=filters) > 0
 
     def default_role(self) -> str:
@@ -131,11 +126,8 @@ class UsersService(Service):
         if isinstance(password, str):
             try:
                 self.app.db.validate(self.app.content_types[USER], {"password": password}, partial=True)
-            except ValidationError as exc:  # the same error, without the password echoed in it
-                errors = exc.details.get("errors") if isinstance(exc.details, Mapping) else None
-                hidden = [{k: v for k, v in e.items() if k != "value"} for e in errors or ()]
-                raise ValidationError(exc.message, {**exc.details, "errors": hidden} if errors else exc.details) \
-                    from None
+            except ValidationError as exc:
+                raise _unechoed(exc) from None
             values["password"] = hash_password(password)
         return values
 
@@ -208,6 +200,15 @@ def _next_second() -> int:
 def _epoch(value: Any) -> int | None:
     moment = parse_datetime(value) if value is not None else None
     return None if moment is None else math.floor(moment.timestamp())
+
+
+def _unechoed(exc: ValidationError) -> ValidationError:
+    """The same error without the ``value`` its details echo: an answer never repeats a password."""
+    errors = exc.details.get("errors") if isinstance(exc.details, Mapping) else None
+    if not errors:
+        return exc
+    hidden = [{key: value for key, value in error.items() if key != "value"} for error in errors]
+    return ValidationError(exc.message, {**exc.details, "errors": hidden})
 
 
 def _taken_or(exc: ValidationError) -> Exception:

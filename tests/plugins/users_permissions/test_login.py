@@ -137,3 +137,7 @@ def test_tokens_are_for_now_and_expire(app, client):
     assert abs(claims["iat"] - time.time()) < 5
     expired = pyjwt.encode({"id": user["id"], "iat": 1000, "exp": 2000}, SECRET, algorithm="HS256")
     assert error(client.get("/api/users/me", headers=bearer(expired)), 401)["name"] == "UnauthorizedError"
+    for user_id in (0, -1, 2**70):  # signed, but no user could have it
+        token = pyjwt.encode({"id": user_id, "iat": int(time.time()), "exp": int(time.time()) + 60}, SECRET,
+                             algorithm="HS256")
+        assert error(client.get("/api/users/me", headers=bearer(token)), 401)["name"] == "UnauthorizedError"
