@@ -15,8 +15,11 @@ import pytest
 import requests
 
 from minikoa import App
+from minikoa.content import passwords
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Password hashes at argon2's lowest cost: the tests hash many, and what they check does not depend on it.
+passwords.configure(time_cost=1, memory_cost=8, parallelism=1)
 #: Files the tests read: the contract project and the requests recorded from Strapi 5.
 FIXTURES = ROOT / "tests" / "fixtures"
 

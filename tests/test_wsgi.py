@@ -14,6 +14,7 @@ def test_create_app_from_argument_or_environment(project, monkeypatch):
 
 def test_blog_entry_point_used_by_make_run(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_FILENAME", str(tmp_path / "b.db"))
+    monkeypatch.setenv("JWT_SECRET", "a-test-secret-long-enough-for-hs256")  # none written into examples/blog
     app = create_app(str(ROOT / "examples" / "blog"))
     assert app.test_client().get("/ping").json == {"ok": True}
     app.destroy()

@@ -7,19 +7,27 @@ it; 2xx, 302, 405 and *every* 404 carry it, an unknown route's and a
 controller's "document not found" alike, because in Strapi those are
 responses, not errors that unwind past this middleware.
 
-In minikoa routing raises NotFoundError / MethodNotAllowedError, and a
-handler's 404 is usually ``ctx.not_found()``, so all of them do unwind past
-this middleware. To give the same responses as Strapi, the header is set
-when the chain returns normally and when the error passing by is a 404 or a
-405 (whoever raised it); any other error passes by untouched. A CORS
-preflight never gets here (``minikoa::cors`` answers it), so it lacks the
-header, as in Strapi.
+The same holds for authentication: Strapi's route auth answers a bad
+credential with ``ctx.unauthorized()`` and a role without the action with
+``ctx.forbidden()`` (responses, not throws), and the recordings show their
+401 and 403 with the header. A policy's refusal is thrown (``PolicyError``),
+and lacks it.
+
+In minikoa routing raises NotFoundError / MethodNotAllowedError, a
+handler's 404 is usually ``ctx.not_found()``, and the auth step raises its
+401 and 403, so all of them do unwind past this middleware. To give the
+same responses as Strapi, the header is set when the chain returns normally
+and when the error passing by is a 404, a 405, a 401 or a 403 other than a
+PolicyError (whoever raised it); any other error passes by untouched. A
+CORS preflight never gets here (``minikoa::cors`` answers it), so it lacks
+the header, as in Strapi.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..errors import PolicyError
 from ..http.context import Context, prepare_headers
 from ..http.onion import Middleware
 from ..http.response import to_http_error
@@ -33,8 +41,8 @@ NAME = "minikoa::powered-by"
 DEFAULT = "minikoa"
 HEADER = "X-Powered-By"
 
-#: Error statuses Strapi answers as plain responses, which keep X-Powered-By.
-_NOT_THROWN_IN_STRAPI = frozenset({404, 405})
+#: Error statuses Strapi answers as plain responses, which keep X-Powered-By (403: but for a PolicyError).
+_NOT_THROWN_IN_STRAPI = frozenset({401, 403, 404, 405})
 
 
 def middleware(config: dict[str, Any], app: App) -> Middleware:
@@ -55,7 +63,7 @@ def middleware(config: dict[str, Any], app: App) -> Middleware:
             yield
         except Exception as exc:
             error = to_http_error(exc)
-            if error is not None and error.status in _NOT_THROWN_IN_STRAPI:
+            if error is not None and error.status in _NOT_THROWN_IN_STRAPI and not isinstance(error, PolicyError):
                 put(ctx)
             raise
         put(ctx)

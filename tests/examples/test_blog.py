@@ -3,18 +3,41 @@
 from __future__ import annotations
 
 import pytest
+import requests
 
 from minikoa import App
 from tests.conftest import ROOT
 
 BLOG = ROOT / "examples" / "blog"
-AUTH = {"Authorization": "Bearer dev-token"}
+PASSWORD = "Blog-pass-1"
+#: The blog's JWT secret in tests (without one, development would write one into examples/blog/.tmp).
+SECRET = "blog-test-secret-long-enough-for-hs256-signatures"
+
+
+def sign_up(client, name: str) -> dict[str, str]:
+    """Register ``name`` on the blog (in-process), log in, and return the header its writes carry."""
+    res = client.post("/api/auth/local/register",
+                      json={"username": name, "email": f"{name}@example.test", "password": PASSWORD})
+    assert res.status_code == 200, res.json
+    res = client.post("/api/auth/local", json={"identifier": name, "password": PASSWORD})
+    assert res.status_code == 200, res.json
+    return {"Authorization": f"Bearer {res.json['jwt']}"}
+
+
+def sign_up_over_http(base: str, name: str, timeout: float = 30) -> dict[str, str]:
+    """The same against a served blog (``requests``); ``timeout`` is a hang detector."""
+    res = requests.post(f"{base}/api/auth/local/register", timeout=timeout,
+                        json={"username": name, "email": f"{name}@example.test", "password": PASSWORD})
+    assert res.status_code == 200, res.text
+    res = requests.post(f"{base}/api/auth/local", json={"identifier": name, "password": PASSWORD}, timeout=timeout)
+    assert res.status_code == 200, res.text
+    return {"Authorization": f"Bearer {res.json()['jwt']}"}
 
 
 @pytest.fixture
 def blog(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_FILENAME", str(tmp_path / "blog.db"))
-    monkeypatch.delenv("API_TOKEN", raising=False)
+    monkeypatch.setenv("JWT_SECRET", SECRET)
     app = App.load(BLOG)
     yield app.test_client()
     app.destroy()
@@ -54,29 +77,67 @@ def test_the_custom_routes(blog):
     assert blog.get("/ping").json == {"ok": True}  # config.prefix "" keeps it out of /api
 
 
-def test_writes_need_the_token_and_the_author(blog):
-    res = blog.post("/api/articles", json={"data": {"title": "Draft"}})
-    assert res.status_code == 403 and res.json["error"]["details"] == {"policy": "is-authenticated"}
+def test_reads_are_public_and_writes_need_a_logged_in_user(blog):
+    err = blog.post("/api/articles", json={"data": {"title": "Draft"}}).json["error"]
+    assert err == {"status": 403, "name": "ForbiddenError", "message": "Forbidden", "details": {}}
+    garbage = blog.post("/api/articles", json={"data": {"title": "Draft"}}, headers={"Authorization": "Bearer x.y.z"})
+    assert garbage.status_code == 401 and garbage.json["error"]["name"] == "UnauthorizedError"
+    bob = sign_up(blog, "bob")
+    assert blog.get("/api/articles", headers=bob).status_code == 200  # a user reads too (the role has it)
     body = "One two three. " * 80
-    res = blog.post("/api/articles", json={"data": {"title": "Mine", "body": body}}, headers={**AUTH, "X-User": "bob"})
+    res = blog.post("/api/articles", json={"data": {"title": "Mine", "body": body, "author": "ada"}}, headers=bob)
     assert res.status_code == 201
     mine = res.json["data"]
-    assert mine["author"] == "bob" and mine["slug"] == "mine"
+    assert mine["author"] == "bob" and mine["slug"] == "mine"  # the logged-in user, whatever the body says
     assert mine["excerpt"].endswith("…") and len(mine["excerpt"]) <= 140  # the extended service method
     doc = mine["documentId"]
-    res = blog.put(f"/api/articles/{doc}", json={"data": {"title": "Hijacked"}}, headers={**AUTH, "X-User": "eve"})
+    eve = sign_up(blog, "eve")
+    res = blog.put(f"/api/articles/{doc}", json={"data": {"title": "Hijacked"}}, headers=eve)
     assert res.status_code == 403 and res.json["error"]["message"] == "Policy Failed"  # api::article.is-owner
-    res = blog.put(f"/api/articles/{doc}", json={"data": {"title": "Edited"}}, headers={**AUTH, "X-User": "bob"})
-    assert res.status_code == 200 and res.json["data"]["title"] == "Edited"
-    assert blog.delete(f"/api/articles/{doc}", headers={**AUTH, "X-User": "bob"}).status_code == 204
-    assert blog.put("/api/articles/nope00000000000000000000", json={"data": {}}, headers=AUTH).status_code == 404
+    assert blog.delete(f"/api/articles/{doc}", headers=eve).status_code == 403
+    res = blog.put(f"/api/articles/{doc}", json={"data": {"title": "Edited", "author": "eve"}}, headers=bob)
+    assert res.status_code == 200 and res.json["data"]["title"] == "Edited" and res.json["data"]["author"] == "bob"
+    assert blog.delete(f"/api/articles/{doc}", headers=bob).status_code == 204
+    assert blog.put("/api/articles/nope00000000000000000000", json={"data": {}}, headers=bob).status_code == 404
+
+
+def test_the_seeded_authors_are_users_nobody_can_register_again(blog):
+    res = blog.post("/api/auth/local/register",
+                    json={"username": "ada", "email": "someone@example.test", "password": PASSWORD})
+    assert res.status_code == 400 and res.json["error"]["message"] == "Email or Username are already taken"
+    ada_article = blog.get("/api/articles?filters[author][$eq]=ada&fields[0]=title").json["data"][0]
+    mallory = sign_up(blog, "mallory")
+    res = blog.delete(f"/api/articles/{ada_article['documentId']}", headers=mallory)
+    assert res.status_code == 403
+
+
+def test_a_category_takes_in_only_the_callers_articles(blog):
+    bob = sign_up(blog, "bob")
+    theirs = blog.get("/api/articles?fields[0]=title").json["data"][0]["documentId"]  # ada's
+    mine = blog.post("/api/articles", json={"data": {"title": "Bob's"}}, headers=bob).json["data"]["documentId"]
+    res = blog.post("/api/categories", json={"data": {"name": "Mixed", "articles": [mine, theirs]}}, headers=bob)
+    assert res.status_code == 403 and res.json["error"]["details"] == {"articles": [theirs]}
+    res = blog.post("/api/categories", json={"data": {"name": "Bob's", "articles": [mine]}}, headers=bob)
+    assert res.status_code == 201
+    assert blog.post("/api/categories", json={"data": {"name": "Anon"}}).status_code == 403
+
+
+def test_me_and_the_password_routes(blog):
+    bob = sign_up(blog, "bob")
+    assert blog.get("/api/users/me", headers=bob).json["username"] == "bob"
+    res = blog.post("/api/auth/change-password", headers=bob, json={
+        "currentPassword": PASSWORD, "password": "New-pass-22", "passwordConfirmation": "New-pass-22"})
+    assert res.status_code == 200
+    assert blog.get("/api/users/me", headers=bob).status_code == 401  # the old token died with the password
+    assert blog.get("/api/users/me", headers={"Authorization": f"Bearer {res.json['jwt']}"}).status_code == 200
 
 
 def test_validation_comes_back_in_strapis_shape(blog):
-    res = blog.post("/api/articles", json={"data": {"title": "x" * 121, "views": -1}}, headers=AUTH)
+    auth = sign_up(blog, "bob")
+    res = blog.post("/api/articles", json={"data": {"title": "x" * 121, "views": -1}}, headers=auth)
     assert res.status_code == 400 and res.json["error"]["message"] == "2 errors occurred"
     assert [e["path"] for e in res.json["error"]["details"]["errors"]] == [["title"], ["views"]]
-    res = blog.post("/api/articles", json={"data": {"title": "T", "nope": 1}}, headers=AUTH)
+    res = blog.post("/api/articles", json={"data": {"title": "T", "nope": 1}}, headers=auth)
     assert res.json["error"]["message"] == "Invalid key nope"
 
 

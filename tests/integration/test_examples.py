@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 
-from tests.examples.test_blog import AUTH
+from tests.examples.test_blog import SECRET, sign_up_over_http
 
 
 def test_hello_on_gunicorn(serve):
@@ -52,14 +52,22 @@ def test_hello_on_gunicorn(serve):
 
 def test_the_blog_on_gunicorn(serve, tmp_path):
     server = serve('minikoa.wsgi:create_app("examples/blog")', workers=2,
-                   env={"DATABASE_FILENAME": str(tmp_path / "served.db")})
+                   env={"DATABASE_FILENAME": str(tmp_path / "served.db"), "JWT_SECRET": SECRET})
     base = server.url
     # Two workers started together seeded the blog once.
     assert requests.get(base + "/api/articles", timeout=5).json()["meta"]["pagination"]["total"] == 4
+    # Roles over real HTTP: reads are public, writes need a logged-in user, and a user changes only their own.
+    res = requests.post(base + "/api/articles", json={"data": {"title": "Anonymous"}}, timeout=5)
+    assert res.status_code == 403 and res.json()["error"]["name"] == "ForbiddenError"
+    eve = sign_up_over_http(base, "eve")
     for i in range(6):  # the workers share one SQLite file: what one writes, the other reads
-        res = requests.post(base + "/api/articles", json={"data": {"title": f"Post {i}"}},
-                            headers={**AUTH, "X-User": "eve"}, timeout=5)
-        assert res.status_code == 201
+        res = requests.post(base + "/api/articles", json={"data": {"title": f"Post {i}"}}, headers=eve, timeout=5)
+        assert res.status_code == 201 and res.json()["data"]["author"] == "eve"
+    seeded = requests.get(base + "/api/articles?sort=id&fields[0]=title", timeout=5).json()["data"][0]
+    res = requests.put(f"{base}/api/articles/{seeded['documentId']}", json={"data": {"title": "Mine now"}},
+                       headers=eve, timeout=5)
+    assert res.status_code == 403 and res.json()["error"]["name"] == "PolicyError"
+    assert requests.get(base + "/api/users/me", headers=eve, timeout=5).json()["username"] == "eve"
     titles = [a["title"] for a in requests.get(base + "/api/articles?fields[0]=title&sort=id",
                                                timeout=5).json()["data"]]
     assert titles[4:] == [f"Post {i}" for i in range(6)]

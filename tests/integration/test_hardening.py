@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from tests.conftest import ROOT
-from tests.examples.test_blog import AUTH
+from tests.examples.test_blog import SECRET, sign_up_over_http
 
 TIMEOUT = 30  # a hang detector, not a speed check
 
@@ -23,7 +23,7 @@ TIMEOUT = 30  # a hang detector, not a speed check
 @pytest.fixture
 def blog(serve, tmp_path):
     return serve('minikoa.wsgi:create_app("examples/blog")', workers=2,
-                 env={"DATABASE_FILENAME": str(tmp_path / "blog.db")})
+                 env={"DATABASE_FILENAME": str(tmp_path / "blog.db"), "JWT_SECRET": SECRET})
 
 
 def test_hostile_queries_are_refused_before_any_work(blog):
@@ -47,9 +47,11 @@ def test_hostile_queries_are_refused_before_any_work(blog):
 
 
 def test_concurrent_creates_with_one_title_get_distinct_slugs(blog):
+    writers = [sign_up_over_http(blog.url, f"writer{n}", TIMEOUT) for n in range(4)]
+
     def create(n):
         return requests.post(f"{blog.url}/api/articles", json={"data": {"title": "Same Title"}},
-                             headers={**AUTH, "X-User": f"writer{n}"}, timeout=TIMEOUT)
+                             headers=writers[n % len(writers)], timeout=TIMEOUT)
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         answers = list(pool.map(create, range(24)))
@@ -60,18 +62,19 @@ def test_concurrent_creates_with_one_title_get_distinct_slugs(blog):
 
 def test_the_article_owner_rule_holds_from_the_category_side(blog):
     base = blog.url
+    bob, eve = sign_up_over_http(base, "bob", TIMEOUT), sign_up_over_http(base, "eve", TIMEOUT)
     mine = requests.post(f"{base}/api/articles", json={"data": {"title": "Bob's"}},
-                         headers={**AUTH, "X-User": "bob"}, timeout=TIMEOUT).json()["data"]
+                         headers=bob, timeout=TIMEOUT).json()["data"]
     for articles in ([mine["documentId"]], {"connect": [{"documentId": mine["documentId"]}]}, [mine["id"]]):
         res = requests.post(f"{base}/api/categories", json={"data": {"name": f"Eve's {len(str(articles))}",
                                                                      "articles": articles}},
-                            headers={**AUTH, "X-User": "eve"}, timeout=TIMEOUT)
+                            headers=eve, timeout=TIMEOUT)
         assert res.status_code == 403 and res.json()["error"]["details"] == {"articles": [mine["documentId"]]}
     res = requests.get(f"{base}/api/articles/{mine['documentId']}?populate=category", timeout=TIMEOUT)
     assert res.json()["data"]["category"] is None  # nothing moved
     res = requests.post(f"{base}/api/categories", json={"data": {"name": "Bob's own",
                                                                  "articles": [mine["documentId"]]}},
-                        headers={**AUTH, "X-User": "bob"}, timeout=TIMEOUT)
+                        headers=bob, timeout=TIMEOUT)
     assert res.status_code == 201
 
 

@@ -14,12 +14,15 @@ def run(*args, env=None):
 def test_routes_lists_the_blog(tmp_path):
     import os
 
-    result = run("routes", "examples/blog", env={**os.environ, "DATABASE_FILENAME": str(tmp_path / "b.db")})
+    result = run("routes", "examples/blog", env={**os.environ, "DATABASE_FILENAME": str(tmp_path / "b.db"),
+                                                 "JWT_SECRET": "a-test-secret-long-enough-for-hs256"})
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["METHOD", "PATH", "HANDLER", "POLICIES", "/", "MIDDLEWARES"]
     assert any(line.split()[:3] == ["PUT", "/api/articles/:id", "api::article.article.update"]
-               and "global::is-authenticated, is-owner" in line for line in lines)
+               and "plugin::users-permissions.isAuthenticated, is-owner" in line for line in lines)
+    assert any(line.split()[:3] == ["POST", "/api/auth/local/register", "plugin::users-permissions.auth.register"]
+               and "plugin::users-permissions.rateLimit" in line for line in lines)
     assert "global middlewares: minikoa::errors, minikoa::security" in result.stdout
 
 

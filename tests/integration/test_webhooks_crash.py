@@ -39,9 +39,9 @@ import requests
 from minikoa.webhooks import verify
 from minikoa.webhooks.tables import OUTBOX
 from tests.conftest import ROOT, free_port
+from tests.examples.test_blog import sign_up_over_http
 
 BLOG = ROOT / "examples" / "blog"
-API = {"Authorization": "Bearer dev-token", "X-User": "crash"}
 ADMIN_TOKEN = "crash-admin-token"
 EVENTS = ["entry.create", "entry.update", "entry.delete"]
 #: Retries fast enough for a test: attempts at about 0, 0.2, 0.7, 1.7 and 2.7 s, then "failed".
@@ -268,8 +268,10 @@ Change = tuple[str, str, str]  # (event, documentId, the entry's title in the ev
 class Writer:
     """Writes to /api/articles over HTTP from 4 client threads, recording what committed."""
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, writer: dict[str, str], other: dict[str, str]) -> None:
         self.base = base
+        #: the Authorization headers of the user who writes, and of another (whom is-owner refuses)
+        self.writer, self.other = writer, other
         self.local = threading.local()
         self.created: list[tuple[str, str]] = []  # (documentId, title), in creation order
         self.refused_titles: set[str] = set()
@@ -289,7 +291,8 @@ class Writer:
 
     def _create(self, i: int) -> tuple[str, str]:
         res = self.http.post(self.base + "/api/articles",
-                             json={"data": {"title": f"Crash {i}", "body": f"Body {i}"}}, headers=API, timeout=10)
+                             json={"data": {"title": f"Crash {i}", "body": f"Body {i}"}}, headers=self.writer,
+                             timeout=10)
         assert res.status_code == 201, res.text
         data = res.json()["data"]
         return data["documentId"], data["title"]
@@ -306,12 +309,12 @@ class Writer:
         done = []
         if update:
             res = self.http.put(f"{self.base}/api/articles/{doc}", json={"data": {"title": f"Crash {i} edited"}},
-                                headers=API, timeout=10)
+                                headers=self.writer, timeout=10)
             assert res.status_code == 200, res.text
             title = res.json()["data"]["title"]
             done.append(("entry.update", doc, title))
         if delete:
-            res = self.http.delete(f"{self.base}/api/articles/{doc}", headers=API, timeout=10)
+            res = self.http.delete(f"{self.base}/api/articles/{doc}", headers=self.writer, timeout=10)
             assert res.status_code == 204, res.text
             done.append(("entry.delete", doc, title))
         return done
@@ -329,23 +332,25 @@ class Writer:
         return committed
 
     def _refused_cases(self, docs: list[str]) -> list[tuple[str, str, Any, dict[str, str], int]]:
-        """Writes that fail validation (400) or a policy (403), on documents nothing else changes."""
+        """Writes that fail validation (400), the route's auth (401, 403) or a policy (403), on documents
+        nothing else changes."""
         if not docs:
             return []
         assert len(docs) >= 6
         long_title = "x" * 121
+        writer, other = self.writer, self.other
         cases = [
-            ("POST", "", {"title": long_title + " a"}, API, 400),  # over maxLength 120
-            ("POST", "", {"title": "Crash refused b", "views": -1}, API, 400),  # under min 0
-            ("POST", "", {"excerpt": "no title"}, API, 400),  # the required title missing
-            ("POST", "", {"title": "Crash refused d"}, {}, 403),  # no token
-            ("POST", "", {"title": "Crash refused e"}, {"Authorization": "Bearer wrong"}, 403),  # wrong token
-            ("PUT", docs[0], {"title": long_title}, API, 400),
-            ("PUT", docs[1], {"views": -5}, API, 400),
-            ("PUT", docs[2], {"title": "Hijacked"}, {**API, "X-User": "mallory"}, 403),  # is-owner
+            ("POST", "", {"title": long_title + " a"}, writer, 400),  # over maxLength 120
+            ("POST", "", {"title": "Crash refused b", "views": -1}, writer, 400),  # under min 0
+            ("POST", "", {"excerpt": "no title"}, writer, 400),  # the required title missing
+            ("POST", "", {"title": "Crash refused d"}, {}, 403),  # no token: the public may not write
+            ("POST", "", {"title": "Crash refused e"}, {"Authorization": "Bearer wrong"}, 401),  # a bad token
+            ("PUT", docs[0], {"title": long_title}, writer, 400),
+            ("PUT", docs[1], {"views": -5}, writer, 400),
+            ("PUT", docs[2], {"title": "Hijacked"}, other, 403),  # is-owner
             ("PUT", docs[3], {"title": "No token"}, {}, 403),
             ("DELETE", docs[4], None, {}, 403),
-            ("DELETE", docs[5], None, {**API, "X-User": "mallory"}, 403),
+            ("DELETE", docs[5], None, other, 403),
         ]
         for method, doc, data, _, _ in cases:
             if method == "POST":
@@ -373,7 +378,7 @@ def test_kill_9_during_retries_loses_no_committed_delivery(tmp_path):
     override.write_text(f"config = {CRASHTEST_CONFIG!r}\n")
     db = tmp_path / "crash.db"
     env = {"DATABASE_FILENAME": str(db), "WEBHOOKS_ALLOW_PRIVATE": "1", "ADMIN_TOKEN": ADMIN_TOKEN,
-           "MINIKOA_ENV": "crashtest", "API_TOKEN": "dev-token"}
+           "MINIKOA_ENV": "crashtest"}
     log = tmp_path / "gunicorn.log"
     receivers = {"down": Receiver(), "hanging": Receiver()}
     receivers["hanging"].hang()
@@ -400,10 +405,13 @@ def test_kill_9_during_retries_loses_no_committed_delivery(tmp_path):
             while not done(_outbox(db)) and time.monotonic() < deadline:
                 time.sleep(0.05)
 
+        # The users who write, made before any webhook listens (their creation is no article change).
+        crash, mallory = sign_up_over_http(first.url, "crash"), sign_up_over_http(first.url, "mallory")
+
         # 190 writes with the refusing receiver's webhook only, and refused writes beside them; wait until all
         # its rows have been tried and some retried.
         down = add_hook("down")
-        writer = Writer(first.url)
+        writer = Writer(first.url, crash, mallory)
         committed = writer.create(125)
         committed |= writer.change(updated=range(35), deleted=[*range(15), *range(100, 115)],
                                    refused=range(119, 125))

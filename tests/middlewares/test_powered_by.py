@@ -8,7 +8,7 @@ import pytest
 from werkzeug.exceptions import abort
 
 from minikoa import App
-from minikoa.errors import NotFoundError, PayloadTooLargeError, ValidationError
+from minikoa.errors import NotFoundError, PayloadTooLargeError, UnauthorizedError, ValidationError
 from minikoa.middlewares.cors import middleware as cors
 from minikoa.middlewares.powered_by import middleware
 from minikoa.middlewares.security import middleware as security
@@ -62,6 +62,18 @@ def make_app(config: dict[str, Any] | None = None, strapi_stack: bool = False) -
     def too_large(ctx):
         raise PayloadTooLargeError("request entity too large")
 
+    @app.get("/unauthorized")
+    def unauthorized(ctx):
+        raise UnauthorizedError("Missing or invalid credentials", {})
+
+    @app.get("/forbidden")
+    def forbidden(ctx):
+        ctx.forbidden()
+
+    @app.get("/policy", policies=[lambda ctx, config, app: False])
+    def refused(ctx):
+        return {}
+
     @app.get("/boom")
     def boom(ctx):
         raise RuntimeError("bug")
@@ -85,6 +97,8 @@ def make_app(config: dict[str, Any] | None = None, strapi_stack: bool = False) -
     ("GET", "/abort404", 404),
     ("PATCH", "/x", 405),          # recorded: 74-patch-collection
     ("OPTIONS", "/x", 204),        # the app's own OPTIONS answer (recorded: 86-options-no-origin)
+    ("GET", "/unauthorized", 401),  # Strapi's route auth answers, not throws (recorded: auth/x16)
+    ("GET", "/forbidden", 403),     # (recorded: auth/x14, x17, x22)
 ])
 def test_present(method, path, status):
     r = make_app().test_client().open(path, method=method)
@@ -93,7 +107,7 @@ def test_present(method, path, status):
 
 
 @pytest.mark.parametrize("path, status", [
-    ("/invalid", 400), ("/throw400", 400), ("/too-large", 413), ("/boom", 500)])
+    ("/invalid", 400), ("/throw400", 400), ("/too-large", 413), ("/boom", 500), ("/policy", 403)])
 def test_absent_on_thrown_errors(path, status):
     r = make_app().test_client().get(path)
     assert r.status_code == status

@@ -3,8 +3,6 @@ def config(env):
         "host": env("HOST", "127.0.0.1"),
         "port": env.int("PORT", 1337),
         "app": {"keys": env.array("APP_KEYS", ["blog-dev-key-1", "blog-dev-key-2"])},
-        # The token the global policy `is-authenticated` expects as `Authorization: Bearer <token>`.
-        "apiToken": env("API_TOKEN", "dev-token"),
         "webhooks": {
             "populateRelations": env.bool("WEBHOOKS_POPULATE_RELATIONS", False),
             "defaultHeaders": {"X-Sent-By": "minikoa-blog"},

@@ -12,10 +12,17 @@
 * ``app.api_tokens`` (``api_tokens``), managed over ``/admin/api-tokens``
   too when ``App.mount_admin`` runs (``api_token_admin``);
 * the policies ``plugin::users-permissions.isAuthenticated`` and
-  ``.hasRole`` (``policies``).
+  ``.hasRole`` (``policies``);
+* Strapi's content API for users (``routes``): register, login, the
+  password routes (``auth_controller``), ``/users/me`` and the users CRUD
+  (``user_controller``), the users service (``users``), reset codes
+  (``reset_codes``) sent through an email provider (``email``), the rate
+  limit of ``/auth`` (``ratelimit``), and the grants of a first start
+  (``defaults``).
 
-Its ``config`` is ``config/plugins.py``'s ``users-permissions.config``:
-``jwtSecret``, ``jwt: {"expiresIn": seconds}``, ``apiTokenSalt``.
+Its ``config`` is ``config/plugins.py``'s ``users-permissions.config``
+(``settings``): ``jwtSecret``, ``jwt: {"expiresIn": seconds}``,
+``apiTokenSalt``, ``ratelimit``, ``email``, ``resetPassword``.
 """
 
 from __future__ import annotations
@@ -32,7 +39,10 @@ from .auth import Auth, RouteAuth, Strategy
 from .jwt import Jwt, JwtStrategy, secret_for
 from .permissions import Ability, Permissions
 from .policies import POLICIES
+from .routes import mount
 from .schemas import PERMISSION, ROLE, SCHEMAS, USER
+from .settings import Settings
+from .users import UsersService
 
 if TYPE_CHECKING:
     from ...app import App
@@ -40,14 +50,10 @@ if TYPE_CHECKING:
 __all__ = ["install", "Auth", "Ability", "ApiTokens", "Jwt", "Permissions", "RouteAuth", "Strategy", "USER", "ROLE",
            "PERMISSION", "mount_api_token_admin"]
 
-_KEYS = ("jwtSecret", "jwt", "apiTokenSalt")
-
 
 def install(app: App, config: Mapping[str, Any]) -> None:
     """Add users-permissions to ``app`` (see the module docstring); a ValueError for bad config."""
-    unknown = set(config) - set(_KEYS)
-    if unknown:
-        raise ValueError(f"users-permissions: unknown config key {sorted(unknown)[0]!r} (keys: {', '.join(_KEYS)})")
+    settings = Settings.parse(config)
     for uid, schema in SCHEMAS.items():
         app.content_types.register(uid, schema, source="<minikoa: users-permissions>")
     permissions = Permissions(lambda: app.db, lambda: app.actions)
@@ -57,10 +63,15 @@ def install(app: App, config: Mapping[str, Any]) -> None:
     jwt = Jwt(secret_for(config, folder, environment_name()), jwt_config.get("expiresIn", 30 * 24 * 3600))
     app.jwt = jwt
 
-    def user(user_id: int) -> dict[str, Any] | None:
-        """The user with ``user_id`` and its role, without private fields (``ctx.state.user``)."""
+    def user(user_id: int, issued_at: int) -> dict[str, Any] | None:
+        """The user with ``user_id`` and its role, without private fields (``ctx.state.user``); None when
+        there is none, or when a token issued at ``issued_at`` predates the user's last password change."""
+        if not 0 < user_id < 2**63:  # no row has it (and the database could not even compare it)
+            return None
         found = app.documents(USER).find_first(filters={"id": user_id}, populate=["role"])
-        return None if found is None else strip(app.content_types, app.content_types[USER], found)
+        if found is None or not UsersService.token_valid(found, issued_at):
+            return None
+        return strip(app.content_types, app.content_types[USER], found)
 
     app.api_tokens = tokens = ApiTokens(lambda: app.db.db, lambda: app.actions,
                                         salt_for(config, folder, environment_name()))
@@ -69,3 +80,4 @@ def install(app: App, config: Mapping[str, Any]) -> None:
     for uid, policy in POLICIES.items():
         app.policies.register(uid, policy, source="<minikoa: users-permissions>")
     app.db.on_setup(permissions.ensure_roles)
+    mount(app, permissions, settings)

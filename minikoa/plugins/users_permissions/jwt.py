@@ -34,6 +34,9 @@ log = logging.getLogger("minikoa.users-permissions")
 #: 30 days, Strapi's default.
 DEFAULT_EXPIRES_IN = 30 * 24 * 3600
 _ALGORITHM = "HS256"
+#: Seconds of clock difference a check tolerates (``iat`` a little ahead, ``exp`` a little past): machines
+#: sharing a database disagree by that much, and a password change issues its token for the next second.
+CLOCK_LEEWAY = 5
 
 
 def secret_for(config: Mapping[str, Any], folder: Path, environment: str) -> str:
@@ -84,7 +87,7 @@ class Jwt:
         """The payload of a genuine, unexpired token; 401 for anything else."""
         try:
             payload = pyjwt.decode(token, self._secret, algorithms=[_ALGORITHM],
-                                   options={"require": ["exp", "iat"]})
+                                   options={"require": ["exp", "iat"]}, leeway=CLOCK_LEEWAY)
         except pyjwt.PyJWTError:
             raise unauthorized() from None
         if not isinstance(payload.get("id"), int) or isinstance(payload.get("id"), bool):
@@ -97,7 +100,8 @@ class JwtStrategy:
 
     name = "users-permissions"
 
-    def __init__(self, jwt: Jwt, user: Callable[[int], dict[str, Any] | None], permissions: Permissions) -> None:
+    def __init__(self, jwt: Jwt, user: Callable[[int, int], dict[str, Any] | None],
+                 permissions: Permissions) -> None:
         self.jwt = jwt
         self._user = user
         self.permissions = permissions
@@ -106,7 +110,7 @@ class JwtStrategy:
         if token.count(".") != 2:
             return None  # not a JWT: another strategy's token, perhaps
         payload = self.jwt.verify(token)
-        user = self._user(payload["id"])
+        user = self._user(payload["id"], int(payload["iat"]))  # None too for a token a password change voided
         if user is None or user.get("blocked"):
             raise unauthorized()
         role = user.get("role")

@@ -1,10 +1,15 @@
 """The users-permissions content-types, as Strapi 5 declares them (``up_users``, ``up_roles``,
 ``up_permissions``), stored like any content-type.
 
-minikoa is stricter in two places: usernames and emails are unique in the
-database (Strapi only checks before a register), and the reset and
+minikoa is stricter in three places: usernames and emails are unique in the
+database (Strapi only checks before a register); the reset and
 confirmation tokens are private as the password is, so none of them can be
-read, filtered, sorted or populated through the API or sent in an event.
+read, filtered, sorted or populated through the API or sent in an event;
+and two more private attributes, which Strapi does not have, keep what its
+weaknesses lack: ``passwordChangedAt`` (a user's JWTs issued before it are
+void: a password change or reset logs every other session out) and
+``resetPasswordTokenExpiresAt`` (a reset code works for an hour, not
+forever; the code itself is kept only as a hash in ``resetPasswordToken``).
 """
 
 from __future__ import annotations
@@ -47,6 +52,9 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                      "searchable": False},
         "resetPasswordToken": {"type": "string", "configurable": False, "private": True, "searchable": False},
         "confirmationToken": {"type": "string", "configurable": False, "private": True, "searchable": False},
+        "passwordChangedAt": {"type": "datetime", "configurable": False, "private": True, "searchable": False},
+        "resetPasswordTokenExpiresAt": {"type": "datetime", "configurable": False, "private": True,
+                                        "searchable": False},
         "confirmed": {"type": "boolean", "default": False, "configurable": False},
         "blocked": {"type": "boolean", "default": False, "configurable": False},
         "role": {"type": "relation", "relation": "manyToOne", "target": ROLE, "inversedBy": "users",

@@ -14,6 +14,8 @@ from tests.conftest import FIXTURES, Server
 from .recording import DocumentIds, Request, Response, send
 
 PROJECT = FIXTURES / "contract-project"
+#: Copied over PROJECT for the recordings of auth/: the note type and the authenticated role's grant.
+AUTH_OVERLAY = FIXTURES / "contract-auth-project"
 ARTICLE_SCHEMA = Path("src/api/article/content-types/article/schema.json")
 
 
@@ -84,5 +86,22 @@ def draft_and_publish(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serv
     server = start(project, root / "dp.db")
     try:
         yield Served(server)
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def auth_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The project as recorded for auth/ (PROJECT with AUTH_OVERLAY), seeded as the recording's, with
+    users-permissions' defaults (10 requests a minute on /auth, a development JWT secret)."""
+    root = tmp_path_factory.mktemp("contract-auth")
+    project = root / "project"
+    shutil.copytree(PROJECT, project, ignore=shutil.ignore_patterns(".tmp", "__pycache__"))
+    shutil.copytree(AUTH_OVERLAY, project, dirs_exist_ok=True, ignore=shutil.ignore_patterns("README.md"))
+    server = start(project, root / "auth.db")
+    try:
+        served = Served(server)
+        served.seed = seed(server.port)
+        yield served
     finally:
         server.stop()

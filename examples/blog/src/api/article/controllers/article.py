@@ -13,10 +13,12 @@ class ArticleController(core_controller("api::article.article")):
         return result
 
     def sanitize_input(self, data, ctx):
-        # Whoever passed the is-authenticated policy is the author.
+        # The logged-in user (the isAuthenticated policy let them in) is the author of what they create,
+        # and an article stays its author's: nobody writes `author` themselves.
         data = super().sanitize_input(data, ctx)
-        if ctx.method == "POST" and ctx.state.get("user"):
-            data["author"] = ctx.state.user["name"]
+        data.pop("author", None)
+        if ctx.method == "POST" and ctx.state.user:
+            data["author"] = ctx.state.user["username"]
         return data
 
     def reading_time(self, ctx):

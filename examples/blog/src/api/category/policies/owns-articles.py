@@ -42,7 +42,7 @@ def policy(ctx, config, app):
     found = app.documents(ARTICLE).find_many(
         filters={"$or": [{"documentId": {"$in": documents}}, {"id": {"$in": ids}}]},
         fields=["author"])
-    user = ctx.state.user["name"]
+    user = ctx.state.user["username"] if ctx.state.user else None
     others = sorted(article["documentId"] for article in found if article["author"] != user)
     if others:
         raise PolicyError("Only an article's author may move it to a category", {"articles": others})
