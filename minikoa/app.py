@@ -44,6 +44,7 @@ from .project.loader import LoadError, load_project
 from .project.registry import ClassRegistry, Controller, Registry, Service
 from .project.routes import check_config, check_method, check_path, check_route
 from .rest import core_controller, core_service
+from .routing.info import ADMIN, CONTENT_API, Info, route_info
 from .routing.router import Router
 from .webhooks import Webhooks
 from .webhooks.admin import mount_admin
@@ -60,16 +61,18 @@ class Route:
 
     ``handler`` is the callable, ``name`` how tools and errors call it,
     ``policies`` and ``middlewares`` the route's own (as given), ``config``
-    whatever else the route declared (Strapi's route ``config``).
+    whatever else the route declared (Strapi's route ``config``), ``info``
+    whose route it is (Strapi's ``route.info``: ``apiName`` or ``pluginName``,
+    and ``type``). The matched route is ``ctx.state.route``.
     """
 
     __slots__ = ("method", "path", "handler", "name", "policies", "middlewares", "config", "api",
-                 "source", "endpoint", "action")
+                 "source", "endpoint", "action", "info")
 
     def __init__(self, method: str, path: str, handler: Handler, name: str,
                  policies: Sequence[Any], middlewares: Sequence[Any],
                  config: dict[str, Any], api: str | None = None, source: str | None = None,
-                 action: str | None = None) -> None:
+                 action: str | None = None, info: Info | None = None) -> None:
         self.method = method
         self.path = path
         self.handler = handler
@@ -83,6 +86,8 @@ class Route:
         self.source = source
         #: The controller action it runs (``api::article.article.find``): what a role is granted.
         self.action = action
+        #: Whose route it is and which API it serves (``{"apiName": "article", "type": "content-api"}``).
+        self.info = info if info is not None else route_info(api=api)
         self.endpoint: Callable[[Context], None] | None = None
 
     @property
@@ -105,6 +110,13 @@ class Route:
 
     def __repr__(self) -> str:
         return f"<Route {self.method} {self.path} -> {self.name}>"
+
+
+def _api_of(uid: Any) -> str | None:
+    """The api of a content-type UID (``api::article.article`` -> ``article``), else None."""
+    if isinstance(uid, str) and uid.startswith("api::"):
+        return uid[5:].split(".", 1)[0]
+    return None
 
 
 def _spec_label(spec: Any) -> str:
@@ -150,6 +162,8 @@ class App:
         self._handler: Callable[[Context], None] | None = None
         self._lock = threading.RLock()
         self._destroy_hooks: list[Callable[[], Any]] = []
+        #: The ``info`` of the routes being registered by a plugin as it installs (or by the admin API).
+        self._registering: Info | None = None
         #: Content-types and components (``app.content_types.register(uid, schema)``).
         self.content_types = Schemas()
         #: In-process events (``app.events.on("entry.create", fn)``).
@@ -179,7 +193,12 @@ class App:
         """Add a plugin (``"users-permissions"``) with its config, before the app is built."""
         if self._handler is not None:
             raise RuntimeError(f"cannot install plugin {plugin!r}: the app is already built")
-        install_plugin(self, plugin, config or {})
+        # The routes a plugin registers while it installs are its own (``info.pluginName``).
+        outer, self._registering = self._registering, route_info(plugin=plugin)
+        try:
+            install_plugin(self, plugin, config or {})
+        finally:
+            self._registering = outer
         self.plugins.append(plugin)
 
     @property
@@ -303,18 +322,20 @@ class App:
     def route(self, method: str | Iterable[str], path: str, handler: Handler | None = None, *,
               name: str | None = None, policies: Sequence[Any] = (), middlewares: Sequence[Any] = (),
               config: dict[str, Any] | None = None, api: str | None = None,
-              source: str | None = None, action: str | None = None) -> Any:
+              source: str | None = None, action: str | None = None, info: Info | None = None) -> Any:
         """Register ``handler`` for ``method`` (a name or a list) on ``path``.
 
         Without ``handler`` it returns a decorator. ``policies`` and
         ``middlewares`` are callables or names (resolved when the app is
         built). A duplicate method and path raises RouteError at once, naming
-        both handlers.
+        both handlers. ``info`` is the route's Strapi ``info``; by default the
+        api's (``{"apiName": api, "type": "content-api"}``), the installing
+        plugin's, or ``{"type": "api"}``.
         """
         if handler is None:
             def decorator(func: Handler) -> Handler:
                 self.route(method, path, func, name=name, policies=policies, middlewares=middlewares,
-                           config=config, api=api, source=source, action=action)
+                           config=config, api=api, source=source, action=action, info=info)
                 return func
             return decorator
         if not callable(handler):
@@ -326,11 +347,14 @@ class App:
         except ValueError as exc:
             raise ValueError(f"route {path!r}: {exc}") from None
         label = name or describe(handler)
+        if info is None:
+            info = self._registering or route_info(api=api)
         for mw in middlewares:
             if callable(mw) and not isinstance(mw, str):
                 check_middleware(mw, f" on route {label} ({path})")
         for m in methods:
-            route = Route(m, path, handler, label, policies, middlewares, dict(config or {}), api, source, action)
+            route = Route(m, path, handler, label, policies, middlewares, dict(config or {}), api, source, action,
+                          info)
             self.router.add(m, path, route, name=label)
             self._routes.append(route)
         self._handler = None
@@ -367,6 +391,8 @@ class App:
         the route's ``config.prefix`` or ``prefix`` here says otherwise.
         Raises LookupError or ValueError naming ``source`` and the route.
         """
+        # Routes in Strapi's format serve the content API, as an api's or a plugin's routers do.
+        info = self._registering or route_info(api=api or _api_of(getattr(routes, "uid", None)), type=CONTENT_API)
         if hasattr(routes, "resolve"):
             self.add_core_components()
             routes = routes.resolve(self)
@@ -388,15 +414,19 @@ class App:
                            policies=config.pop("policies", ()) or (),
                            middlewares=config.pop("middlewares", ()) or (),
                            config=config, api=api, source=source,
-                           action=label if isinstance(route["handler"], str) else None)
+                           action=label if isinstance(route["handler"], str) else None, info=info)
             except (ValueError, TypeError, LookupError) as exc:
                 raise ValueError(f"{where} ({route['method']} {full}): {exc}") from None
 
     def mount_admin(self) -> None:
         """Add the admin API (``/admin/webhooks``, and ``/admin/api-tokens`` with users-permissions, guarded
-        by the admin token); a project has it."""
-        mount_admin(self)
-        mount_api_token_admin(self)
+        by the admin token); a project has it. Its routes are the admin's, as Strapi tags them."""
+        outer, self._registering = self._registering, route_info(plugin=ADMIN, type=ADMIN)
+        try:
+            mount_admin(self)
+            mount_api_token_admin(self)
+        finally:
+            self._registering = outer
 
     def add_core_components(self) -> None:
         """Give every api content-type without a controller or service the core ones (Strapi's rule)."""
@@ -459,6 +489,8 @@ class App:
         middlewares = [mw for mw in (_resolve.middleware(self, spec, None, route.api, where)
                                      for spec in route.middlewares) if mw is not None]
         authenticate = self.auth.step(route) if self.auth is not None else None
+        # Strapi's compose-endpoint: authentication and authorization, then the route's policies,
+        # then its own middlewares, then the handler. The guard is the first two steps.
         guard: Endpoint | None = None
         if prepared:
             app = self
@@ -471,7 +503,16 @@ class App:
                     _policies.run(ctx, prepared, app)
         elif authenticate is not None:
             guard = authenticate
-        return compose(middlewares, endpoint(route.handler, guard))
+        if guard is None or not middlewares:
+            # No middleware to come between them: the guard runs inside the endpoint, one call fewer.
+            return compose(middlewares, endpoint(route.handler, guard))
+        chain = compose(middlewares, endpoint(route.handler))
+        check = guard
+
+        def guarded(ctx: Context) -> None:
+            check(ctx)  # a refusal raises here: no route middleware has run
+            chain(ctx)
+        return guarded
 
     # -- serving --------------------------------------------------------
 

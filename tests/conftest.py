@@ -73,7 +73,8 @@ class Server:
             try:
                 requests.get(self.url + "/", timeout=1)
                 return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
+                # Not listening yet, or listening while its worker still boots (slow on a busy machine).
                 time.sleep(0.1)
         self.stop()
         raise RuntimeError("gunicorn did not start within 20 s")

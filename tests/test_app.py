@@ -141,12 +141,14 @@ def test_route_policies(app, client):
                                  "details": {"policy": "custom"}}
 
 
-def test_policies_run_after_route_middlewares(app, client):
+def test_policies_run_before_route_middlewares(app, client):
+    """Strapi's compose-endpoint: the route's policies, then its own middlewares, then the handler."""
     order = []
 
     def mw(ctx):
-        order.append("middleware")
+        order.append("middleware in")
         yield
+        order.append("middleware out")
 
     def policy(ctx, config, app_):
         order.append("policy")
@@ -157,7 +159,7 @@ def test_policies_run_after_route_middlewares(app, client):
         order.append("handler")
 
     client.get("/")
-    assert order == ["middleware", "policy", "handler"]
+    assert order == ["policy", "middleware in", "handler", "middleware out"]
 
 
 def test_unknown_policy_fails_at_build_naming_route_and_policy(app):

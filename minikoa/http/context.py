@@ -14,14 +14,14 @@ the Werkzeug ``Response``.
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NoReturn, Protocol
 from urllib.parse import quote
 
 from werkzeug.datastructures import EnvironHeaders
 from werkzeug.wrappers import Response
 
-from ..errors import ValidationError, error_for_status
+from ..errors import ValidationError, error_for_status, phrase
 from .body import DEFAULT_LIMITS, BodyLimits, parse_body
 from .querystring import QueryStringError, parse_qs
 from .request import Request
@@ -43,12 +43,17 @@ class HostApp(Protocol):
 
 
 class RouteInfo(Protocol):
-    """What a handler or policy can read of the route that matched (``ctx.route``)."""
+    """What a handler or policy can read of the route that matched (``ctx.route``, ``ctx.state.route``).
+
+    ``info`` is Strapi's ``route.info``: ``apiName`` (or ``pluginName``) and
+    ``type`` (``content-api``, ``admin`` or ``api``), read as keys or attributes.
+    """
 
     method: str
     path: str
     name: str
     config: dict[str, Any]
+    info: Mapping[str, Any]
 
 _UNSET: Any = object()
 
@@ -129,6 +134,16 @@ def _check_header(name: str, value: Any) -> str:
     if "\n" in value or "\r" in value or "\n" in name or "\r" in name:
         raise ValueError(f"header {name!r} must not contain a newline")
     return value
+
+
+def _raiser(status: int) -> Callable[..., NoReturn]:
+    """A ``ctx`` method raising the error for ``status``: ``ctx.not_found(message=None, details=None)``."""
+    def helper(self: Context, message: str | None = None, details: Any = None) -> NoReturn:
+        raise error_for_status(status, message, details)
+
+    helper.__name__ = helper.__qualname__ = f"error_{status}"
+    helper.__doc__ = f"Raise {status} {phrase(status)} with ``message`` (default: the phrase) and ``details``."
+    return helper
 
 
 class Context:
@@ -467,35 +482,77 @@ class Context:
         self.set("Content-Disposition",
                  f"attachment; filename=\"{safe}\"; filename*=UTF-8''{quote(filename)}")
 
+    # -- Strapi's response helpers -----------------------------------------
+
+    def send(self, body: Any, status: int = 200) -> None:
+        """Answer ``body`` with ``status`` (Strapi's ``ctx.send``); no body is a 204, as in Koa."""
+        self.status = status
+        self.body = body
+        if body is None and status not in (204, 205, 304):
+            self._status = 204
+
+    def created(self, body: Any = None) -> None:
+        """Answer ``body`` with 201 Created (Strapi's ``ctx.created``; no body is a 204, as there)."""
+        self.send(body, 201)
+
+    def deleted(self, body: Any = None) -> None:
+        """Answer 200 with ``body``, or 204 with none (Strapi's ``ctx.deleted``)."""
+        if body is None:
+            self._body = None
+            self.status = 204
+        else:
+            self.send(body, 200)
+
     # -- errors ---------------------------------------------------------
 
     def throw(self, status: int, message: str | None = None, details: Any = None) -> NoReturn:
         """Raise the HttpError for ``status`` (Koa's ``ctx.throw``)."""
         raise error_for_status(status, message, details)
 
-    def bad_request(self, message: str | None = None, details: Any = None) -> NoReturn:
-        raise error_for_status(400, message, details)
-
-    def unauthorized(self, message: str | None = None, details: Any = None) -> NoReturn:
-        raise error_for_status(401, message, details)
-
-    def forbidden(self, message: str | None = None, details: Any = None) -> NoReturn:
-        raise error_for_status(403, message, details)
-
-    def not_found(self, message: str | None = None, details: Any = None) -> NoReturn:
-        raise error_for_status(404, message, details)
-
-    def method_not_allowed(self, message: str | None = None, details: Any = None) -> NoReturn:
-        raise error_for_status(405, message, details)
-
-    def payload_too_large(self, message: str | None = None, details: Any = None) -> NoReturn:
-        raise error_for_status(413, message, details)
-
-    def too_many_requests(self, message: str | None = None, details: Any = None) -> NoReturn:
-        raise error_for_status(429, message, details)
-
-    def internal_server_error(self, message: str | None = None, details: Any = None) -> NoReturn:
-        raise error_for_status(500, message, details)
+    # Strapi's error helpers, one per 4xx and 5xx status (``ctx.badRequest(message, details)``), in
+    # snake_case. Each raises the status's error, which the errors layer answers in Strapi's shape,
+    # so the code after one never runs (Strapi's set the error body and return).
+    bad_request = _raiser(400)
+    unauthorized = _raiser(401)
+    payment_required = _raiser(402)
+    forbidden = _raiser(403)
+    not_found = _raiser(404)
+    method_not_allowed = _raiser(405)
+    not_acceptable = _raiser(406)
+    proxy_authentication_required = _raiser(407)
+    request_timeout = _raiser(408)
+    conflict = _raiser(409)
+    gone = _raiser(410)
+    length_required = _raiser(411)
+    precondition_failed = _raiser(412)
+    payload_too_large = _raiser(413)
+    uri_too_long = _raiser(414)
+    unsupported_media_type = _raiser(415)
+    range_not_satisfiable = _raiser(416)
+    expectation_failed = _raiser(417)
+    im_a_teapot = _raiser(418)
+    misdirected_request = _raiser(421)
+    unprocessable_entity = _raiser(422)
+    locked = _raiser(423)
+    failed_dependency = _raiser(424)
+    too_early = _raiser(425)
+    upgrade_required = _raiser(426)
+    precondition_required = _raiser(428)
+    too_many_requests = _raiser(429)
+    request_header_fields_too_large = _raiser(431)
+    unavailable_for_legal_reasons = _raiser(451)
+    internal_server_error = _raiser(500)
+    not_implemented = _raiser(501)
+    bad_gateway = _raiser(502)
+    service_unavailable = _raiser(503)
+    gateway_timeout = _raiser(504)
+    http_version_not_supported = _raiser(505)
+    variant_also_negotiates = _raiser(506)
+    insufficient_storage = _raiser(507)
+    loop_detected = _raiser(508)
+    bandwidth_limit_exceeded = _raiser(509)
+    not_extended = _raiser(510)
+    network_authentication_required = _raiser(511)
 
     def __repr__(self) -> str:
         return f"<Context {self.method} {self.raw_path}>"

@@ -1,11 +1,14 @@
-"""Policies: checks that run after a route's middlewares and before its handler.
+"""Policies: checks that run after a route's authentication and before its own middlewares.
 
-A policy is ``policy(ctx, config, app) -> bool``. A falsy result refuses the
-request with 403 ``PolicyError`` ("Policy Failed"); raising ``PolicyError``
-refuses with its own message and details; any other error goes to the errors
-layer like any handler error. A route names its policies as callables or as
-``{"name": policy, "config": {...}}``; each is resolved once, when the app is
-built, so a request runs a prepared list.
+A policy is ``policy(ctx, config, app)``. As in Strapi (whose policies
+middleware lets ``true`` and ``undefined`` through), returning ``True`` or
+``None`` (no ``return`` at all) passes, and anything else refuses with 403
+``PolicyError`` ("Policy Failed"): ``False``, but also ``0``, ``""`` or a
+dict, so a policy that returns a value by mistake fails closed. Raising
+``PolicyError`` refuses with its own message and details; any other error
+goes to the errors layer like any handler error. A route names its policies
+as callables or as ``{"name": policy, "config": {...}}``; each is resolved
+once, when the app is built, so a request runs a prepared list.
 """
 
 from __future__ import annotations
@@ -60,5 +63,7 @@ def resolve(specs: Sequence[Any], lookup: Callable[[str], Policy | None], where:
 def run(ctx: Context, prepared: Sequence[Prepared], app: App) -> None:
     """Run the policies in order; the first refusal raises PolicyError."""
     for policy, config, _name in prepared:
-        if not policy(ctx, config, app):
+        result = policy(ctx, config, app)
+        # Identity, not truth: 1 or a non-empty dict is not True, as in Strapi's ``[true, undefined]``.
+        if result is not True and result is not None:
             raise PolicyError()

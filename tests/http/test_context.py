@@ -229,6 +229,94 @@ def test_error_helpers(app, client, helper, status, name):
                                                 "details": {"why": "because"}}}
 
 
+#: Strapi's error helpers (Node's status names, camelCase there, snake_case here), as Strapi's koa.ts makes them.
+STRAPI_ERROR_HELPERS = {
+    400: "bad_request", 401: "unauthorized", 402: "payment_required", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 406: "not_acceptable", 407: "proxy_authentication_required",
+    408: "request_timeout", 409: "conflict", 410: "gone", 411: "length_required", 412: "precondition_failed",
+    413: "payload_too_large", 414: "uri_too_long", 415: "unsupported_media_type", 416: "range_not_satisfiable",
+    417: "expectation_failed", 418: "im_a_teapot", 421: "misdirected_request", 422: "unprocessable_entity",
+    423: "locked", 424: "failed_dependency", 425: "too_early", 426: "upgrade_required",
+    428: "precondition_required", 429: "too_many_requests", 431: "request_header_fields_too_large",
+    451: "unavailable_for_legal_reasons", 500: "internal_server_error", 501: "not_implemented",
+    502: "bad_gateway", 503: "service_unavailable", 504: "gateway_timeout", 505: "http_version_not_supported",
+    506: "variant_also_negotiates", 507: "insufficient_storage", 508: "loop_detected",
+    509: "bandwidth_limit_exceeded", 510: "not_extended", 511: "network_authentication_required",
+}
+
+
+def test_every_strapi_error_helper_answers_its_status(app, client):
+    @app.get("/:helper")
+    def handler(ctx):
+        getattr(ctx, ctx.params["helper"])("custom message", {"why": "because"})
+
+    for status, helper in STRAPI_ERROR_HELPERS.items():
+        res = client.get(f"/{helper}")
+        assert res.status_code == status, helper
+        error = res.json["error"]
+        assert error["status"] == status
+        if status < 500:  # a 5xx keeps its message from clients
+            assert (error["message"], error["details"]) == ("custom message", {"why": "because"}), helper
+
+
+def test_an_error_helper_without_arguments_answers_the_phrase(app, client):
+    @app.get("/")
+    def handler(ctx):
+        ctx.conflict()
+
+    assert client.get("/").json["error"] == {"status": 409, "name": "ConflictError", "message": "Conflict",
+                                             "details": {}}
+
+
+def test_send_created_and_deleted(app, client):
+    """Strapi's ``ctx.send(body, status=200)``, ``ctx.created(body)`` and ``ctx.deleted(body)``."""
+    @app.get("/send")
+    def send(ctx):
+        ctx.send({"sent": True})
+
+    @app.get("/send-202")
+    def send_202(ctx):
+        ctx.send({"queued": True}, 202)
+
+    @app.get("/send-nothing")
+    def send_nothing(ctx):
+        ctx.send(None)
+
+    @app.post("/things")
+    def create(ctx):
+        ctx.created({"data": {"id": 1}})
+
+    @app.delete("/things/:id")
+    def delete(ctx):
+        if ctx.params["id"] == "1":
+            ctx.deleted({"data": {"id": 1}})
+        else:
+            ctx.deleted()
+
+    res = client.get("/send")
+    assert (res.status_code, res.json) == (200, {"sent": True})
+    res = client.get("/send-202")
+    assert (res.status_code, res.json) == (202, {"queued": True})
+    res = client.get("/send-nothing")
+    assert (res.status_code, res.data) == (204, b"")  # no body: 204, as Koa makes it
+    res = client.post("/things")
+    assert (res.status_code, res.json) == (201, {"data": {"id": 1}})
+    res = client.delete("/things/1")
+    assert (res.status_code, res.json) == (200, {"data": {"id": 1}})
+    res = client.delete("/things/2")
+    assert (res.status_code, res.data) == (204, b"")
+
+
+def test_a_returned_value_does_not_replace_what_send_set(app, client):
+    """The handler's returned value becomes the body only when it is not None; send's body stays otherwise."""
+    @app.get("/")
+    def handler(ctx):
+        ctx.created({"made": True})
+
+    res = client.get("/")
+    assert (res.status_code, res.json) == (201, {"made": True})
+
+
 def test_internal_server_error_helper_hides_its_message(app, client):
     @app.get("/")
     def handler(ctx):
