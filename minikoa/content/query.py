@@ -47,7 +47,7 @@ class Query:
     """The checked parameters of one read of ``model`` (see the module docstring)."""
 
     __slots__ = ("model", "params", "filters", "sort", "fields", "populate", "pagination", "status", "data",
-                 "public", "limits", "_view", "_key")
+                 "public", "limits", "_view", "_key", "_twin")
 
     def __init__(self, model: ContentType, params: Mapping[str, Any], *, filters: Any = None,
                  sort: list[SortPath] | None = None, fields: tuple[str, ...] | None = None,
@@ -71,6 +71,8 @@ class Query:
         self.limits = limits
         self._view: dict[str, Any] | None = None
         self._key: str | None = None
+        #: the last ``with_status`` made of this query: a query made once (``empty``) makes its twin once
+        self._twin: Query | None = None
 
     @classmethod
     def parse(cls, schemas: Schemas, uid: str, params: Mapping[str, Any] | None = None, *,
@@ -167,6 +169,20 @@ class Query:
         page = {"start": start, "limit": limit}
         params = {k: v for k, v in self.params.items() if k not in _PARTS["pagination"]}
         return self._replace(params={**params, "pagination": page}, pagination=page)
+
+    def with_status(self, status: str | None) -> Query:
+        """This query reading (or writing) the ``status`` version, parsed parts shared; itself when it
+        already does."""
+        if status == self.status:
+            return self
+        twin = self._twin
+        if twin is not None and twin.status == status:
+            return twin
+        if status is not None and status not in ("draft", "published"):
+            raise ValidationError("Invalid status: it is draft or published", {"key": "status", "param": "status"})
+        # Two threads may both make it; either copy is right, and the last one stays.
+        twin = self._twin = self._replace(status=status)
+        return twin
 
     def with_data(self, data: Any) -> Query:
         """This query carrying a write's ``data`` (Strapi's ``{...query, data}``), parsed parts shared."""

@@ -72,6 +72,19 @@ def test_parts_left_out_and_windows_and_data(app):
         query.without("populate")
 
 
+def test_with_status_shares_the_parsed_parts_and_is_made_once_per_query(app):
+    query = Query.parse(app.content_types, ARTICLE, {"filters": {"views": 1}})
+    published = query.with_status("published")
+    assert published.status == "published" and published.filters is query.filters
+    assert published["status"] == "published" and query.status is None
+    assert query.with_status("published") is published  # a query made once makes its twin once
+    assert published.with_status("published") is published
+    empty = Query.empty(app.content_types, ARTICLE, public=True)
+    assert empty.with_status("draft") is empty.with_status("draft")
+    with pytest.raises(ValidationError):
+        query.with_status("archived")
+
+
 def test_of_passes_a_query_through_and_makes_it_public_when_asked(app):
     query = Query.parse(app.content_types, ARTICLE, {"populate": "category"})
     assert Query.of(app.content_types, ARTICLE, query) is query
