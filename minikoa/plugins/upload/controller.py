@@ -28,7 +28,7 @@ from ...http.context import Context
 from ...http.request import FileTooLarge
 from ...project.registry import Controller
 from ...rest.sanitize import check_query, strip_private
-from .links import allowed, find_ref
+from .links import find_ref
 from .naming import readable_size
 from .service import SERVICE, Incoming, UploadService
 
@@ -88,19 +88,9 @@ class UploadController(Controller):
         if ref is not None:
             if not ref.attribute.many and len(incoming) > 1:
                 raise ValidationError(f"{ref.attribute.name} takes one file, not {len(incoming)}", {})
-            self._check_types(ref.attribute, incoming)
         rows = self.uploads.upload(incoming, ref)
         ctx.status = 201
         return self._out(rows)
-
-    def _check_types(self, attribute: Any, incoming: list[Incoming]) -> None:
-        from .sniff import sniff
-        for item in incoming:
-            mime = sniff(item.stream, item.filename)
-            if not allowed(attribute, mime):
-                raise ValidationError(f"{attribute.name} does not take files of type {mime}",
-                                      {"errors": [{"path": [attribute.name], "name": "ValidationError",
-                                                   "message": f"{attribute.name} does not take files of type {mime}"}]})
 
     def _update(self, ctx: Context, file_id: str, files: list[Any], infos: list[dict[str, Any]]) -> Any:
         file = self._file(file_id)

@@ -1,14 +1,12 @@
-"""Linking new files to an entry at upload (``ref``, ``refId``, ``field``) and media ``allowedTypes``.
+"""Linking new files to an entry at upload (``ref``, ``refId``, ``field``).
 
 Strapi 5 still takes ``ref`` (a content-type UID), ``refId`` (the entry's
 numeric row id) and ``field`` (a media attribute) on ``POST /api/upload``.
 Here ``refId`` may also be the entry's documentId (its draft row under draft &
 publish, as the admin edits it), and every mistake is a 400 naming it, found
 before anything is stored: Strapi answers 500 and keeps the file.
-
-``allowedTypes`` on a media attribute (``images``, ``videos``, ``audios``,
-``files``) names the kinds of file it takes; ``files`` is anything that is
-not one of the other three. No list takes everything.
+The link is written by the relation writer, which checks the field's
+``allowedTypes`` as it does for any write of a media field.
 """
 
 from __future__ import annotations
@@ -17,27 +15,14 @@ import difflib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ...content.schema import FILE_UID, Attribute
+from ...content.schema import FILE_UID
 from ...errors import ValidationError
 from .service import Ref
 
 if TYPE_CHECKING:
     from ...app import App
 
-__all__ = ["find_ref", "allowed", "kind_of"]
-
-_KINDS = {"image": "images", "video": "videos", "audio": "audios"}
-
-
-def kind_of(mime: str) -> str:
-    """The ``allowedTypes`` kind of a file of type ``mime``."""
-    return _KINDS.get(mime.split("/", 1)[0], "files")
-
-
-def allowed(attribute: Attribute, mime: str) -> bool:
-    """Whether media ``attribute`` takes a file of type ``mime``."""
-    kinds = attribute.options.get("allowedTypes")
-    return not kinds or kind_of(mime) in kinds
+__all__ = ["find_ref"]
 
 
 def _fail(key: str, message: str) -> ValidationError:

@@ -40,14 +40,15 @@ def image(width: int, height: int, kind: str = "PNG", color: str = "red") -> byt
 
 @pytest.fixture
 def make(tmp_path) -> Iterator[Callable[..., App]]:
-    """``make(config=None, grant=ACTIONS)``: a built app rooted at tmp_path with the upload plugin, the
-    ``api::post.post`` type and ``grant`` given to the public role."""
+    """``make(config=None, grant=ACTIONS, setup=None, webhooks=None)``: a built app rooted at tmp_path
+    with the upload plugin, the ``api::post.post`` type, ``grant`` given to the public role and
+    ``webhooks`` as its ``server.webhooks``; ``setup(app)`` runs before the build."""
     apps: list[App] = []
 
     def build(config: dict[str, Any] | None = None, grant: list[str] | None = None,
-              setup: Callable[[App], Any] | None = None) -> App:
+              setup: Callable[[App], Any] | None = None, webhooks: dict[str, Any] | None = None) -> App:
         app = App(root=tmp_path, config={"database": {"connection": {"connection": {
-            "filename": str(tmp_path / "upload.db")}}}})
+            "filename": str(tmp_path / "upload.db")}}}, "server": {"webhooks": webhooks or {}}})
         app.install("users-permissions", {"jwtSecret": SECRET})
         app.install("upload", config or {})
         app.content_types.register("api::post.post", POST)
@@ -86,3 +87,8 @@ def send(client, *files: tuple[str, bytes], **fields: Any) -> Any:
     data: dict[str, Any] = {key: value for key, value in fields.items()}
     data["files"] = [(io.BytesIO(content), name) for name, content in files]
     return client.post("/api/upload", data=data, content_type="multipart/form-data")
+
+
+def stored(uploads: Path) -> set[str]:
+    """The names of the files in the uploads folder (none when it is not there)."""
+    return {p.name for p in uploads.iterdir()} if uploads.exists() else set()

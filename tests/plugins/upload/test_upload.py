@@ -7,16 +7,12 @@ import re
 
 import pytest
 
-from .conftest import image, send
+from .conftest import image, send, stored
 
 KEYS = ["id", "documentId", "name", "alternativeText", "caption", "focalPoint", "width", "height", "formats",
         "hash", "ext", "mime", "size", "url", "previewUrl", "provider", "provider_metadata", "createdAt",
         "updatedAt", "publishedAt", "isUrlSigned"]
 FORMAT_KEYS = ["name", "hash", "ext", "mime", "path", "width", "height", "size", "sizeInBytes", "url"]
-
-
-def stored(uploads) -> set[str]:
-    return {p.name for p in uploads.iterdir()} if uploads.exists() else set()
 
 
 def test_one_image_answers_201_with_strapis_file_object_and_formats(client, uploads):
