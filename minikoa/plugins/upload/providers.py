@@ -77,7 +77,7 @@ class LocalProvider:
         handle, temporary = tempfile.mkstemp(prefix=".part-", dir=self.folder)
         try:
             with os.fdopen(handle, "wb") as out:
-                shutil.copyfileobj(source, out, 1024 * 1024)
+                shutil.copyfileobj(source, out, 256 * 1024)
             os.chmod(temporary, 0o644)
             os.replace(temporary, self.folder / key)
         except BaseException:
