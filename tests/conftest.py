@@ -66,18 +66,19 @@ class Server:
              "--graceful-timeout", "5", target],
             cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        deadline = time.monotonic() + 20
+        # A hang detector, not a speed check: a busy machine may take many seconds to boot a worker.
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"gunicorn exited early:\n{self.proc.stdout.read()}")
             try:
-                requests.get(self.url + "/", timeout=1)
+                requests.get(self.url + "/", timeout=10)
                 return
             except (requests.ConnectionError, requests.Timeout):
                 # Not listening yet, or listening while its worker still boots (slow on a busy machine).
                 time.sleep(0.1)
         self.stop()
-        raise RuntimeError("gunicorn did not start within 20 s")
+        raise RuntimeError("gunicorn did not start within 60 s")
 
     def stop(self) -> str:
         if self.proc.poll() is None:
@@ -113,12 +114,13 @@ def write_project(root: Path, files: dict[str, str]) -> Path:
     """Write ``{relative path: text}`` under ``root``; a minimal middleware list and no plugins by default.
 
     The default ``config/middlewares.py`` keeps only the built-ins that need
-    nothing from the project, and ``config/plugins.py`` turns users-permissions
-    off (its routes are closed until a role is granted them), so tests see just
-    what they set up; a test of the plugins writes its own.
+    nothing from the project, and ``config/plugins.py`` turns the built-in plugins
+    off (users-permissions closes every route until a role is granted it, upload
+    adds routes and a service), so tests see just what they set up; a test of
+    the plugins writes its own.
     """
     files = {"config/middlewares.py": "config = ['minikoa::errors', 'minikoa::query', 'minikoa::body']\n",
-             "config/plugins.py": "config = {'users-permissions': {'enabled': False}}\n",
+             "config/plugins.py": "config = {'users-permissions': {'enabled': False}, 'upload': {'enabled': False}}\n",
              **files}
     for rel, text in files.items():
         path = root / rel

@@ -28,7 +28,7 @@ from .fields import Storage
 from .lifecycles import Event
 from .privacy import strip
 from .query import Query
-from .schema import Attribute, ContentType
+from .schema import FILE_UID, Attribute, ContentType
 from .tables import SEQUENCES
 
 if TYPE_CHECKING:
@@ -547,8 +547,8 @@ class DocumentService:
         change, in-process listeners hear them after the commit. ``entry`` never holds private fields.
         The payload is built only if someone takes the event."""
         events = self.layer.events
-        if not any(events.listening(name) for name in names):
-            return
+        if self.uid == FILE_UID or not any(events.listening(name) for name in names):
+            return  # files have media.* events of their own (the upload plugin's), as in Strapi
         made: list[dict[str, Any]] = []
 
         def public_entry() -> dict[str, Any]:

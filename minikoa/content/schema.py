@@ -219,7 +219,8 @@ class Component(_Model):
 
 
 def _file_type() -> ContentType:
-    """The upload plugin's file record that media attributes point at (no upload service)."""
+    """The upload plugin's file record that media attributes point at, with Strapi's attributes in
+    Strapi's order (the plugin stores files; without it, files are rows written by code)."""
     return ContentType(FILE_UID, {
         "kind": "collectionType",
         "collectionName": "files",
@@ -227,8 +228,9 @@ def _file_type() -> ContentType:
         "options": {"draftAndPublish": False},
         "attributes": {
             "name": {"type": "string", "required": True},
-            "alternativeText": {"type": "string"},
-            "caption": {"type": "string"},
+            "alternativeText": {"type": "text"},
+            "caption": {"type": "text"},
+            "focalPoint": {"type": "json"},
             "width": {"type": "integer"},
             "height": {"type": "integer"},
             "formats": {"type": "json"},
@@ -236,10 +238,11 @@ def _file_type() -> ContentType:
             "ext": {"type": "string"},
             "mime": {"type": "string"},
             "size": {"type": "decimal"},
-            "url": {"type": "string", "required": True},
-            "previewUrl": {"type": "string"},
+            "url": {"type": "text", "required": True},
+            "previewUrl": {"type": "text"},
             "provider": {"type": "string"},
             "provider_metadata": {"type": "json"},
+            "folderPath": {"type": "string", "private": True, "default": "/"},
         },
     }, source="<minikoa: plugin::upload.file>")
 

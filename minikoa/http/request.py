@@ -29,7 +29,7 @@ from . import jsoncodec
 from .body import DEFAULT_LIMITS, BodyLimits, json_error, media_type, read_raw
 from .bodystream import BodyStream, too_large
 
-__all__ = ["Request"]
+__all__ = ["Request", "FileTooLarge"]
 
 #: formidable's ``maxFieldsSize`` (20 MB), the most text a multipart body's fields may hold;
 #: Werkzeug applies it to each field.
@@ -47,6 +47,17 @@ class _JSON:
     dumps = staticmethod(jsoncodec.dumps)
 
 
+class FileTooLarge(PayloadTooLargeError):
+    """413: one uploaded file passed the per-file limit (``filename`` and ``limit`` say which and how much)."""
+
+    error_name = "PayloadTooLargeError"
+
+    def __init__(self, filename: str | None, limit: int) -> None:
+        super().__init__(f"File {filename!r} is larger than the limit")
+        self.filename = filename
+        self.limit = limit
+
+
 class _CappedFile(SpooledTemporaryFile[bytes]):
     """An uploaded file's storage that refuses to grow past the per-file limit (413)."""
 
@@ -59,7 +70,7 @@ class _CappedFile(SpooledTemporaryFile[bytes]):
     def write(self, data: bytes, /) -> int:  # type: ignore[override]  # bytes only: mode is rb+
         self._size += len(data)
         if self._size > self._cap:
-            raise PayloadTooLargeError(f"File {self._filename!r} is larger than the limit")
+            raise FileTooLarge(self._filename, self._cap)
         return super().write(data)
 
 

@@ -43,7 +43,7 @@ from ..http.onion import Middleware
 if TYPE_CHECKING:
     from ..app import App
 
-__all__ = ["middleware"]
+__all__ = ["middleware", "StaticFiles"]
 
 NAME = "minikoa::public"
 _DEFAULTS: dict[str, Any] = {"dir": "public", "maxAge": 60_000, "defer": True, "index": "index.html",
@@ -113,35 +113,39 @@ def _path_max(folder: str) -> int:
         return 4096
 
 
-def middleware(config: dict[str, Any], app: App) -> Middleware | None:
-    """The static-files middleware, or None when there is no folder to serve."""
-    opts = _options(config)
-    folder = Path(opts["dir"])
-    if not folder.is_absolute():
-        if app.root is None:
-            return None
-        folder = app.root / folder
-    if not folder.is_dir():
-        return None
-    real_root = os.path.realpath(folder)
-    inside = real_root.rstrip(os.sep) + os.sep
-    hidden, index, defer = opts["hidden"], opts["index"], opts["defer"]
-    path_max = _path_max(real_root)
-    cache_control = f"max-age={int(opts['maxAge']) // 1000}"
+class StaticFiles:
+    """The files of one folder, found from a request path and served as koa-static serves them.
 
-    def real_file(path: str) -> tuple[str, os.stat_result] | None:
+    ``find(raw_path)`` checks the path (see the module docstring) and answers the real path and its
+    stat, or None; ``serve(ctx, real, st)`` answers with the file (304, 206 and 416 included). Used by
+    this middleware and by routes that serve a folder of their own (the upload plugin's ``/uploads``).
+    """
+
+    __slots__ = ("root", "_inside", "hidden", "index", "path_max", "cache_control")
+
+    def __init__(self, folder: str | os.PathLike[str], *, max_age_ms: float = 0, index: str | None = None,
+                 hidden: bool = False) -> None:
+        self.root = os.path.realpath(folder)
+        self._inside = self.root.rstrip(os.sep) + os.sep
+        self.hidden = hidden
+        self.index = index
+        self.path_max = _path_max(self.root)
+        self.cache_control = f"max-age={int(max_age_ms) // 1000}"
+
+    def _real_file(self, path: str) -> tuple[str, os.stat_result] | None:
         real = os.path.realpath(path)
-        if not real.startswith(inside):  # a symlink out of the folder, or the folder itself
+        if not real.startswith(self._inside):  # a symlink out of the folder, or the folder itself
             return None
         try:
             return real, os.stat(real)
         except (OSError, ValueError):
             return None
 
-    def find(raw_path: str) -> tuple[str, os.stat_result] | None:
-        """The file ``raw_path`` (percent-encoded, as sent) names in the folder, or None."""
+    def find(self, raw_path: str) -> tuple[str, os.stat_result] | None:
+        """The file ``raw_path`` (percent-encoded, as sent, relative to the folder) names, or None."""
         parts: list[str] = []
         length = 0
+        hidden, index = self.hidden, self.index
         for part in raw_path.split("/"):
             if not part:
                 continue
@@ -156,29 +160,29 @@ def middleware(config: dict[str, Any], app: App) -> Middleware | None:
             # A path longer than the system allows names no file. Stopping here also keeps
             # joining and resolving it cheap: both take time quadratic in the number of segments.
             length += len(part) + 1
-            if length > path_max:
+            if length > self.path_max:
                 return None
             parts.append(part)
-        path = safe_join(real_root, *parts)
+        path = safe_join(self.root, *parts)
         if path is None:
             return None
-        found = real_file(path) if parts else None
+        found = self._real_file(path) if parts else None
         if raw_path.endswith("/") or found is None or stat.S_ISDIR(found[1].st_mode):
             # A folder (or a path ending in "/"): its index file, if any.
             if index is None or (parts and found is None):
                 return None
-            found = real_file(os.path.join(path, index))
+            found = self._real_file(os.path.join(path, index))
         if found is None or not stat.S_ISREG(found[1].st_mode):
             return None
         return found
 
-    def serve(ctx: Context, real: str, st: os.stat_result) -> bool:
+    def serve(self, ctx: Context, real: str, st: os.stat_result) -> bool:
         """Answer with the file; False when it cannot be opened after all."""
         environ = ctx.environ
         size = st.st_size
         etag = f'"{size:x}-{st.st_mtime_ns:x}"'
         modified = datetime.fromtimestamp(int(st.st_mtime), timezone.utc)
-        validators = {"ETag": etag, "Last-Modified": http_date(modified), "Cache-Control": cache_control}
+        validators = {"ETag": etag, "Last-Modified": http_date(modified), "Cache-Control": self.cache_control}
         if ("HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ) and \
                 not is_resource_modified(environ, etag=etag, last_modified=modified):
             ctx.set(validators)
@@ -212,6 +216,20 @@ def middleware(config: dict[str, Any], app: App) -> Middleware | None:
         ctx.status = 206
         ctx.body = Response(body, status=206, headers=headers, direct_passthrough=True)
         return True
+
+
+def middleware(config: dict[str, Any], app: App) -> Middleware | None:
+    """The static-files middleware, or None when there is no folder to serve."""
+    opts = _options(config)
+    folder = Path(opts["dir"])
+    if not folder.is_absolute():
+        if app.root is None:
+            return None
+        folder = app.root / folder
+    if not folder.is_dir():
+        return None
+    files = StaticFiles(folder, max_age_ms=opts["maxAge"], index=opts["index"], hidden=opts["hidden"])
+    find, serve, defer = files.find, files.serve, opts["defer"]
 
     def public(ctx: Context) -> Any:
         if ctx.method != "GET" and ctx.method != "HEAD":

@@ -8,6 +8,7 @@ it (``{"users-permissions": {"config": {...}}}``). An app built in code has
 none unless it asks: ``App(plugins=["users-permissions"])``.
 
 * ``users_permissions``: users, roles and permissions, JWT and API tokens.
+* ``upload``: the media library (files, image formats, a provider seam).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import difflib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from .upload import install as install_upload
 from .users_permissions import install as install_users_permissions
 
 if TYPE_CHECKING:
@@ -24,9 +26,9 @@ if TYPE_CHECKING:
 __all__ = ["BUILTIN", "DEFAULT", "install", "enabled_in"]
 
 #: Every built-in plugin, by Strapi's name.
-BUILTIN = ("users-permissions",)
+BUILTIN = ("users-permissions", "upload")
 #: What a project has when ``config/plugins.py`` says nothing.
-DEFAULT = ("users-permissions",)
+DEFAULT = ("users-permissions", "upload")
 
 
 def enabled_in(config: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -56,6 +58,9 @@ def install(app: App, name: str, config: Mapping[str, Any] | None = None) -> Non
     """Add plugin ``name`` to ``app`` (before the app is built)."""
     if name == "users-permissions":
         install_users_permissions(app, config or {})
+        return
+    if name == "upload":
+        install_upload(app, config or {})
         return
     close = difflib.get_close_matches(name, BUILTIN, n=1)
     raise ValueError(f"unknown plugin {name!r}" + (f"; did you mean {close[0]!r}?" if close else ""))

@@ -26,7 +26,7 @@ def file_entry(i: int) -> dict[str, Any]:
     return {"id": i, "documentId": f"file{i}", "name": f"f{i}.png", "alternativeText": None, "caption": None,
             "width": 10 * i, "height": None, "formats": {"thumb": {"w": i}}, "hash": None, "ext": None,
             "mime": "image/png", "size": 1.5 * i, "url": f"/uploads/f{i}.png", "previewUrl": None, "provider": None,
-            "provider_metadata": None, **STAMPS}
+            "provider_metadata": None, "focalPoint": None, "folderPath": None, **STAMPS}
 
 
 # -- relations -----------------------------------------------------------------------------

@@ -208,6 +208,9 @@ GOOD = [
     ("tags", {"connect": ["a", "b"], "disconnect": [{"id": 1}]}, {"connect": ["a", "b"], "disconnect": [{"id": 1}]}),
     ("cover", 5, 5), ("cover", {"id": 5}, 5), ("cover", "5", 5), ("cover", {"id": 5, "url": "/x.png"}, 5),
     ("gallery", [1, {"id": 2}], [1, 2]), ("gallery", 3, [3]), ("gallery", [], []),
+    ("gallery", ["doc1", {"documentId": "doc2"}], ["doc1", "doc2"]),
+    ("gallery", {"connect": [1, "doc"], "disconnect": [{"id": 2}]},
+     {"connect": [{"id": 1}, {"documentId": "doc"}], "disconnect": [{"id": 2}]}),
 ]
 
 
@@ -291,7 +294,8 @@ BAD = [
      "author must be a documentId, an id, or an object with a documentId or an id", {"documentId": "a", "x": 1}),
     ("author", ["a", "b"], "author accepts one relation (oneWay), not 2", ["a", "b"]),
     ("cover", [1], "cover accepts one file, not a list", [1]),
-    ("cover", "abc", "cover must be a file id or an object with an id", "abc"),
+    ("cover", "", "cover must be a file id or an object with an id", ""),
+    ("cover", "x" * 65, "cover must be a file id or an object with an id", "x" * 65),
     ("cover", {"url": "x"}, "cover must be a file id or an object with an id", None),
     ("cover", -1, "cover must be a file id or an object with an id", -1),
     ("cover", True, "cover must be a file id or an object with an id", True),
@@ -322,7 +326,7 @@ def test_rejects(attr, value, message, shown):
     ("author", {"set": ["a", "b"]}, ["author", "set"], "author.set accepts one relation (oneWay), not 2", ["a", "b"]),
     ("tags", [1, None], ["tags", 1], "tags[1] must be a documentId, an id, or an object with a documentId or an id",
      None),
-    ("gallery", [1, "x"], ["gallery", 1], "gallery[1] must be a file id or an object with an id", "x"),
+    ("gallery", [1, True], ["gallery", 1], "gallery[1] must be a file id or an object with an id", True),
 ])
 def test_rejects_inside_a_value(attr, value, path, message, shown):
     assert one_error(attr, value) == error(path, message, shown)

@@ -3,13 +3,13 @@
 A body gives their targets by id; validation checks only the shape (whether
 the targets exist is the document service's business, in the database).
 Relations take documentIds, ids, lists of them, or ``connect`` /
-``disconnect`` / ``set``; media take file ids, as ``n`` or ``{"id": n}``.
+``disconnect`` / ``set``; media take file ids (``n`` or ``{"id": n}``) and,
+on a content-type, documentIds and the same moves.
 Populated, they are whole entries of the target content-type.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -115,24 +115,44 @@ class MediaField(FieldType):
     column_type = ColumnType.JSON
 
     def validate(self, run: Checks, attr: AttributeView, value: Any, path: ErrorPath) -> Any:
-        """File ids: an id or ``{"id": n}``, a list of them when ``multiple``; normalised to ints."""
+        """Files by id (``n``, ``"n"``, ``{"id": n}``), normalised to ints, a list of them when ``multiple``.
+
+        On a content-type (link tables) a file may also be named by its documentId (``"abc..."``,
+        ``{"documentId": ...}``), and a multiple field takes ``connect``/``disconnect``/``set`` as a
+        relation does (``connect`` on a single one sets it); inside a component, ids only.
+        """
         multiple = bool(attr.get("multiple"))
+        linked = "::" in attr.parent.uid
+        if linked and isinstance(value, Mapping) and value.keys() & set(_MOVES):
+            moves: dict[str, Any] = {}
+            for key, items in value.items():
+                if key not in _MOVES:
+                    run.invalid_key(path, key)
+                    continue
+                listed = items if isinstance(items, list) else [] if items is None else [items]
+                refs = [self._file_ref(run, item, (*path, key, i), linked) for i, item in enumerate(listed)]
+                moves[key] = [{"id": r} if isinstance(r, int) else {"documentId": r} for r in refs]
+            if any(INVALID in refs for refs in moves.values()):
+                return INVALID
+            return moves
         if isinstance(value, list):
             if not multiple:
                 return run.fail(path, "accepts one file, not a list", value)
-            ids = [self._file_id(run, item, (*path, i)) for i, item in enumerate(value)]
+            ids = [self._file_ref(run, item, (*path, i), linked) for i, item in enumerate(value)]
             return INVALID if INVALID in ids else ids
-        file_id = self._file_id(run, value, path)
+        file_id = self._file_ref(run, value, path, linked)
         if file_id is INVALID:
             return INVALID
         return [file_id] if multiple else file_id
 
-    def _file_id(self, run: Checks, item: Any, path: ErrorPath) -> Any:
-        if isinstance(item, Mapping):  # {"id": n}, or a whole file record sent back
-            item = item.get("id")
-        if isinstance(item, str) and len(item) < 20 and re.fullmatch(r"\d+", item):  # length first: no 1 MB scan
+    def _file_ref(self, run: Checks, item: Any, path: ErrorPath, linked: bool) -> Any:
+        if isinstance(item, Mapping):  # {"id": n}, {"documentId": ...}, or a whole file record sent back
+            item = item.get("id") if "id" in item or not linked else item.get("documentId")
+        if isinstance(item, str) and 0 < len(item) < 20 and item.isascii() and item.isdigit():
             item = int(item)
         if _is_id(item):
+            return item
+        if linked and isinstance(item, str) and 0 < len(item) <= 64:
             return item
         return run.fail(path, "must be a file id or an object with an id", item)
 
@@ -141,9 +161,18 @@ class MediaField(FieldType):
 
     def value_schema(self, attr: AttributeView, refs: SchemaRefs, input: bool) -> JSONSchema:
         if input:
-            one = {"anyOf": [{"type": "integer", "minimum": 0}, {"type": "string", "pattern": r"^\d{1,19}$"},
-                             {"type": "object", "properties": {"id": {"type": "integer", "minimum": 0}},
-                              "required": ["id"]}]}
+            by_id = {"type": "object", "properties": {"id": {"type": "integer", "minimum": 0}}, "required": ["id"]}
+            one: JSONSchema = {"anyOf": [{"type": "integer", "minimum": 0},
+                                         {"type": "string", "pattern": r"^[0-9]{1,19}$"}, by_id]}
+            if "::" in attr.parent.uid:  # a content-type's media also take documentIds and moves
+                by_document = {"type": "object", "properties": {"documentId": {"type": "string", "minLength": 1}},
+                               "required": ["documentId"]}
+                one = {"anyOf": [*one["anyOf"], {"type": "string", "minLength": 1, "maxLength": 64}, by_document]}
+                listed = {"anyOf": [one, {"type": "array", "items": one}]}
+                moves = {"type": "object", "properties": {k: listed for k in _MOVES}, "minProperties": 1,
+                         "additionalProperties": False}
+                return {"anyOf": [one, {"type": "array", "items": one}, moves]} if attr.get("multiple") \
+                    else {"anyOf": [one, moves]}
             return {"anyOf": [one, {"type": "array", "items": one}]} if attr.get("multiple") else one
         entry = refs.entry(FILE_UID)
         return {"type": "array", "items": entry} if attr.many else entry

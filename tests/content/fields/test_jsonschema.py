@@ -119,10 +119,12 @@ def test_input_schemas_where_they_differ(page):
     assert given(page, "moment") == {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "integer"}]}
     assert given(page, "title") == output(page, "title")
     assert given(page, "secret") == output(page, "secret")
-    one_file, files, null = given(page, "gallery")["anyOf"]
+    # media: ids or documentIds, lists of them when multiple, or connect/disconnect/set; null clears
+    one_file, files, moves, null = given(page, "gallery")["anyOf"]
     assert files == {"type": "array", "items": one_file} and null == {"type": "null"}
     assert {"type": "integer", "minimum": 0} in one_file["anyOf"]
-    assert given(page, "cover") == {"anyOf": [*one_file["anyOf"], {"type": "null"}]}
+    assert set(moves["properties"]) == {"connect", "disconnect", "set"}
+    assert given(page, "cover") == {"anyOf": [one_file, moves, {"type": "null"}]}
     # relations: documentIds, ids, objects naming one, lists, or connect/disconnect/set; null clears a to-one
     one, items, moves, null = given(page, "author")["anyOf"]
     assert null == {"type": "null"}
