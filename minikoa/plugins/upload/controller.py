@@ -103,7 +103,22 @@ class UploadController(Controller):
 
     def _query(self, ctx: Context, keys: tuple[str, ...], **extra: Any) -> Query:
         raw = {key: ctx.query[key] for key in keys if ctx.query.get(key) is not None}
+        if "populate" in raw:
+            raw["populate"], _ = _without_related(raw["populate"])
+            if raw["populate"] is None:
+                del raw["populate"]
         return check_query(self.app.content_types, FILE_UID, {**raw, **extra}, self.app.rest_limits)
+
+    def _with_related(self, ctx: Context, files: Any) -> Any:
+        """``files`` with ``related`` when the query's populate names it (Strapi's morph relation)."""
+        populate = ctx.query.get("populate")
+        if populate is None or not _without_related(populate)[1]:
+            return files
+        listed = files if isinstance(files, list) else [files]
+        related = self.uploads.related(listed)
+        for file in listed:
+            file["related"] = related.get(str(file["documentId"]), [])
+        return files
 
     def _file(self, file_id: Any, ctx: Context | None = None) -> dict[str, Any]:
         """The file with numeric id ``file_id`` (as Strapi, a documentId finds nothing), else 404."""
@@ -122,7 +137,7 @@ class UploadController(Controller):
         limit = self.app.config.get("api.rest.maxLimit", 100)
         entries, _ = self.app.documents(FILE_UID).find_page(query=query, default_limit=limit, max_limit=limit,
                                                             with_count=False, public=True)
-        return self._out(entries)
+        return self._with_related(ctx, self._out(entries))
 
     def findPage(self, ctx: Context) -> Any:  # noqa: N802 - Strapi's action name
         query = self._query(ctx, ("filters", "sort", "fields", "populate", "pagination"))
@@ -130,15 +145,35 @@ class UploadController(Controller):
         entries, meta = self.app.documents(FILE_UID).find_page(
             query=query, default_limit=config.get("api.rest.defaultLimit", 25),
             max_limit=config.get("api.rest.maxLimit", 100), with_count=True, public=True)
-        return {"data": self._out(entries), "meta": meta}
+        return {"data": self._with_related(ctx, self._out(entries)), "meta": meta}
 
     def findOne(self, ctx: Context) -> Any:  # noqa: N802 - Strapi's action name
-        return self._out(self._file(ctx.params.get("id"), ctx))
+        return self._with_related(ctx, self._out(self._file(ctx.params.get("id"), ctx)))
 
     def destroy(self, ctx: Context) -> Any:
         file = self._file(ctx.params.get("id"))
         self.uploads.remove(file)
         return self._out(file)
+
+
+def _without_related(populate: Any) -> tuple[Any, bool]:
+    """``populate`` without ``related`` (a morph relation the plugin fills itself), and whether it was there:
+    ``related``, ``related,x``, ``[related, x]`` and ``{related: ...}`` name it."""
+    if isinstance(populate, str):
+        names = [n.strip() for n in populate.split(",")]
+        if "related" not in names:
+            return populate, False
+        rest = [n for n in names if n != "related"]
+        return (",".join(rest) or None), True
+    if isinstance(populate, list):
+        if "related" not in populate:
+            return populate, False
+        rest = [n for n in populate if n != "related"]
+        return (rest or None), True
+    if isinstance(populate, Mapping) and "related" in populate:
+        rest = {k: v for k, v in populate.items() if k != "related"}
+        return (rest or None), True
+    return populate, False
 
 
 def _file_infos(values: list[str]) -> list[dict[str, Any]]:

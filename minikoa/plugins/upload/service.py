@@ -151,6 +151,42 @@ class UploadService(Service):
                             **({"provider_metadata": put.metadata} if put.metadata else {})}
         return formats
 
+    # -- what links to files ---------------------------------------------------
+
+    def related(self, files: Sequence[Mapping[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+        """The entries whose media fields hold each file, by the file's documentId: one element per link
+        (an entry linking a file from two fields is there twice), each the entry's public fields with
+        ``__type``, its content-type, as Strapi's ``populate=related`` answers them."""
+        found: dict[str, list[dict[str, Any]]] = {str(f["documentId"]): [] for f in files}
+        if not found:
+            return found
+        db = self.app.db.db
+        q, p = db.dialect.quote, db.dialect.param
+        schemas = self.app.content_types
+        wanted = list(found)
+        for ctype in schemas.types.values():
+            links = [a for a in ctype if a.is_media and a.link is not None]
+            if not links:
+                continue
+            pairs: list[tuple[int, str]] = []
+            for attr in links:
+                assert attr.link is not None
+                pairs += [(int(row), str(doc)) for row, doc in db.query(
+                    f"SELECT source_id, target_document_id FROM {q(attr.link.table)} WHERE target_document_id IN "
+                    f"({', '.join([p] * len(wanted))}) ORDER BY id", wanted)]
+            if not pairs:
+                continue
+            rows = sorted({row for row, _ in pairs})
+            documents = self.app.documents(ctype.uid)
+            statuses = ("draft", "published") if ctype.draft_and_publish else (None,)
+            by_row = {int(e["id"]): e for status in statuses
+                      for e in documents.find_many(filters={"id": {"$in": rows}}, status=status)}
+            for row, doc in pairs:
+                entry = by_row.get(row)
+                if entry is not None:
+                    found[doc].append({**strip(schemas, ctype, entry), "__type": ctype.uid})
+        return found
+
     # -- changing and removing -------------------------------------------------
 
     def update_info(self, file: Mapping[str, Any], info: Mapping[str, Any]) -> dict[str, Any]:

@@ -147,3 +147,18 @@ def test_media_events_reach_listeners_and_webhooks_without_private_fields(make, 
         body = hit.json()
         assert set(body) == {"event", "createdAt", "media"}
         assert body["media"]["hash"] == file["hash"] and "folderPath" not in json.dumps(body)
+
+
+def test_populate_related_lists_every_link_with_its_type(client, files):
+    png, jpeg = files["png"], files["jpeg"]
+    first = create(client, {"title": "first", "cover": png["id"], "gallery": [png["id"], jpeg["id"]]})
+    create(client, {"title": "second", "gallery": [jpeg["id"]]})
+    listed = client.get(f"/api/upload/files?populate=related&fields[0]=name&filters[id][$in][0]={png['id']}"
+                        f"&filters[id][$in][1]={jpeg['id']}&filters[id][$in][2]={files['txt']['id']}").get_json()
+    related = {f["name"]: [(e["__type"], e["title"]) for e in f["related"]] for f in listed}
+    assert related == {"sunset.png": [("api::post.post", "first")] * 2,
+                       "ocean.jpg": [("api::post.post", "first"), ("api::post.post", "second")],
+                       "notes.txt": []}
+    one = client.get(f"/api/upload/files/{png['id']}?populate[related]=true").get_json()
+    assert [e["documentId"] for e in one["related"]] == [first["documentId"]] * 2
+    assert "related" not in client.get(f"/api/upload/files/{png['id']}").get_json()
