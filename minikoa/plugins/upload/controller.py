@@ -168,11 +168,11 @@ def _without_related(populate: Any) -> tuple[Any, bool]:
     if isinstance(populate, list):
         if "related" not in populate:
             return populate, False
-        rest = [n for n in populate if n != "related"]
-        return (rest or None), True
+        names_left = [n for n in populate if n != "related"]
+        return (names_left or None), True
     if isinstance(populate, Mapping) and "related" in populate:
-        rest = {k: v for k, v in populate.items() if k != "related"}
-        return (rest or None), True
+        others = {k: v for k, v in populate.items() if k != "related"}
+        return (others or None), True
     return populate, False
 
 
