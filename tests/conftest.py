@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,46 +56,120 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+#: A gunicorn config the test servers load: each worker says it is ready once its app is loaded.
+_READY_HOOK = """from pathlib import Path
+
+
+def post_worker_init(worker):
+    Path({folder!r}, f"{{worker.pid}}.ready").touch()
+"""
+#: A hang detector, not a speed check: a busy machine may take many seconds to boot a worker.
+BOOT_TIMEOUT = 90
+
+
 class Server:
-    """A gunicorn process serving ``target`` on 127.0.0.1, stopped on exit."""
+    """A gunicorn process serving ``target`` on 127.0.0.1, ready when every worker has loaded the app.
+
+    It runs in a session of its own, so ``stop()`` ends the master and every worker it forked, whatever
+    state they are in; its output goes to a file (a pipe nobody reads could fill and stall it), which
+    ``stop()`` returns.
+    """
 
     def __init__(self, target: str, workers: int = 1, env: dict[str, str] | None = None,
                  cwd: Path = ROOT) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self._folder = Path(tempfile.mkdtemp(prefix="minikoa-server-"))
+        config = self._folder / "gunicorn_ready.py"
+        config.write_text(_READY_HOOK.format(folder=str(self._folder)))
+        self._log = open(self._folder / "output.log", "w+")  # noqa: SIM115 - closed in stop()
         gunicorn = Path(sys.executable).with_name("gunicorn")
         self.proc = subprocess.Popen(
             [str(gunicorn), "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
-             "--graceful-timeout", "5", target],
+             "--graceful-timeout", "5", "--config", str(config), target],
             cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        # A hang detector, not a speed check: a busy machine may take many seconds to boot a worker.
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+            stdout=self._log, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        _STARTED.append(self.proc.pid)
+        try:
+            self._wait_ready(workers)
+        except BaseException:
+            output = self.stop()
+            raise RuntimeError(f"gunicorn did not get ready:\n{output}") from None
+
+    def _wait_ready(self, workers: int) -> None:
+        deadline = time.monotonic() + BOOT_TIMEOUT
+        while len(list(self._folder.glob("*.ready"))) < workers:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited early:\n{self.proc.stdout.read()}")
+                raise RuntimeError("gunicorn exited early")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"fewer than {workers} workers ready within {BOOT_TIMEOUT} s")
+            time.sleep(0.05)
+        while True:  # every worker has its app; the socket has been listening since before the fork
             try:
                 requests.get(self.url + "/", timeout=10)
                 return
             except (requests.ConnectionError, requests.Timeout):
-                # Not listening yet, or listening while its worker still boots (slow on a busy machine).
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("gunicorn did not start within 60 s")
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def stop(self) -> str:
+        """Stop the master and every worker (TERM, then KILL after 10 s); the server's output."""
         if self.proc.poll() is None:
-            self.proc.terminate()
+            _signal_group(self.proc.pid, signal.SIGTERM)
             try:
                 self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if self.proc.stdout is None or self.proc.stdout.closed:
+                pass
+        _signal_group(self.proc.pid, signal.SIGKILL)  # workers a dead master left behind, if any
+        if self.proc.poll() is None:
+            self.proc.wait()
+        if self._log.closed:
             return ""
-        output = self.proc.stdout.read()
-        self.proc.stdout.close()
+        self._log.seek(0)
+        output = self._log.read()
+        self._log.close()
+        shutil.rmtree(self._folder, ignore_errors=True)
         return output
+
+
+def _signal_group(pid: int, sig: signal.Signals) -> None:
+    try:
+        os.killpg(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+#: The session leaders of every server the tests started (``Server``), checked at the end of the run.
+_STARTED: list[int] = []
+
+
+def _alive_in_group(group: int) -> list[int]:
+    """The processes still in process group ``group`` (Linux: /proc; elsewhere nothing is checked)."""
+    alive = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            alive.append(int(stat.parent.name))
+    return alive
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run if a server a test started outlived it (and stop what is left, so nothing lingers)."""
+    left = {group: pids for group in _STARTED if (pids := _alive_in_group(group))}
+    for group in left:
+        _signal_group(group, signal.SIGKILL)
+    if left:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        message = f"servers still running after the tests (process group: pids): {left}"
+        if reporter is not None:
+            reporter.write_line(message, red=True)
+        else:
+            print(message, file=sys.stderr)
 
 
 @pytest.fixture
