@@ -20,6 +20,7 @@ setup(
         "PyJWT>=2.8",
         "argon2-cffi>=23.1",
         "gunicorn>=23",
+        "brotli>=1.1",
     ],
     extras_require={
         "test": ["pytest>=8.0", "hypothesis>=6.100", "import-linter>=2.1"],
