@@ -233,7 +233,8 @@ class App:
         if self._db is None:
             connection = self.config.get("database.connection") or {}
             self._db = ModelLayer(self.content_types, self.events, lambda: connect(connection, self.root),
-                                  populate_relations=bool(self.config.get("server.webhooks.populateRelations")))
+                                  populate_relations=bool(self.config.get("server.webhooks.populateRelations")),
+                                  private_attributes=self.config.get("api.responses.privateAttributes") or ())
             self._db.on_setup(self.webhooks.setup)
         return self._db
 
