@@ -3,6 +3,7 @@
 import gzip
 import re
 
+import brotli
 import pytest
 
 from minikoa import App, LoadError
@@ -50,3 +51,20 @@ def test_bad_options_fail_at_load_naming_file_key_and_closest(project, entry, ex
     with pytest.raises(LoadError) as err:
         App.load(project({"config/middlewares.py": f"config = ['strapi::errors', {entry}]\n"}))
     assert re.search(expected, str(err.value)), str(err.value)
+
+
+def test_the_readme_example_loads_and_works(project):
+    from tests.conftest import ROOT
+
+    text = (ROOT / "README.md").read_text()
+    block = text[text.index("Four more built-ins"):].split("```python\n", 1)[1].split("```", 1)[0]
+    app = App.load(project({"config/middlewares.py": block, "src/api/a/routes/a.py": ROUTES,
+                            "src/api/a/controllers/a.py": CTRL}))
+    client = app.test_client()
+    res = client.get("/api/big", headers={"Accept-Encoding": "br"}, environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    assert res.status_code == 200 and "X-Response-Time" in res.headers
+    assert res.headers["Content-Encoding"] == "br"  # 4.5 kB of JSON, over the 2 kB threshold
+    assert brotli.decompress(res.get_data()).startswith(b'{"items":')
+    assert client.get("/nowhere", environ_base={"REMOTE_ADDR": "203.0.113.7"}).json == {"gone": True}
+    assert client.get("/api/big", environ_base={"REMOTE_ADDR": "10.0.9.9"}).status_code == 403
+    assert client.get("/api/big", environ_base={"REMOTE_ADDR": "127.0.0.1"}).status_code == 403
