@@ -75,6 +75,8 @@ class Server:
                 return
             except requests.ConnectionError:
                 time.sleep(0.1)
+            except requests.Timeout:
+                pass  # listening, but the worker is still building the app (slow on a loaded machine): ask again
         self.stop()
         raise RuntimeError("gunicorn did not start within 20 s")
 
