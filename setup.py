@@ -21,6 +21,7 @@ setup(
         "argon2-cffi>=23.1",
         "gunicorn>=23",
         "Pillow>=10.3",
+        "brotli>=1.1",
     ],
     extras_require={
         "test": ["pytest>=8.0", "hypothesis>=6.100", "import-linter>=2.1"],

@@ -158,7 +158,7 @@ class App:
         self.middlewares: Registry[Callable[..., Any]] = Registry("middleware")
         self._routes: list[Route] = []
         #: global middleware specs, outermost first, as given to ``use``
-        self._global: list[tuple[Any, dict[str, Any] | None]] = []
+        self._global: list[tuple[Any, dict[str, Any] | None, str | None]] = []
         self._handler: Callable[[Context], None] | None = None
         self._lock = threading.RLock()
         self._destroy_hooks: list[Callable[[], Any]] = []
@@ -252,7 +252,8 @@ class App:
         if self._db is None:
             connection = self.config.get("database.connection") or {}
             self._db = ModelLayer(self.content_types, self.events, lambda: connect(connection, self.root),
-                                  populate_relations=bool(self.config.get("server.webhooks.populateRelations")))
+                                  populate_relations=bool(self.config.get("server.webhooks.populateRelations")),
+                                  private_attributes=self.config.get("api.responses.privateAttributes") or ())
             self._db.on_setup(self.webhooks.setup)
         return self._db
 
@@ -303,19 +304,21 @@ class App:
 
     # -- registration ---------------------------------------------------
 
-    def use(self, middleware: Any, config: dict[str, Any] | None = None) -> Any:
+    def use(self, middleware: Any, config: dict[str, Any] | None = None, *, source: str | None = None) -> Any:
         """Add a global middleware, outermost first in the order of ``use`` calls.
 
         ``middleware`` is a generator function of ctx, or a middleware named
         by UID (``"minikoa::cors"``, ``"global::timer"``, ``{"name": ...,
         "config": ...}``, ``{"resolve": "./path", "config": ...}``) whose
-        factory is called with ``config`` when the app is built.
+        factory is called with ``config`` when the app is built. ``source``
+        names where the middleware was listed (``config/middlewares.py``), for
+        the errors its factory raises.
         """
         if callable(middleware) and not isinstance(middleware, str):
             check_middleware(middleware)
         elif not isinstance(middleware, (str, dict)):
             raise TypeError(f"not a middleware or middleware name: {middleware!r}")
-        self._global.append((middleware, config))
+        self._global.append((middleware, config, source))
         self._handler = None
         return middleware
 
@@ -450,7 +453,7 @@ class App:
     @property
     def global_middlewares(self) -> list[str]:
         """The names of the global middlewares, outermost first."""
-        return [_spec_label(spec) for spec, _ in self._global]
+        return [_spec_label(spec) for spec, _, _ in self._global]
 
     # -- build ----------------------------------------------------------
 
@@ -472,8 +475,8 @@ class App:
             for route in self._routes:
                 route.endpoint = self._compile_route(route)
             chain = []
-            for spec, config in self._global:
-                mw = _resolve.middleware(self, spec, config, None, "global middlewares")
+            for spec, config, source in self._global:
+                mw = _resolve.middleware(self, spec, config, None, source or "global middlewares")
                 if mw is not None:
                     chain.append(mw)
             self.router.freeze()

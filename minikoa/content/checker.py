@@ -21,7 +21,7 @@ from typing import Any
 
 from ..errors import ValidationError
 from .language import VALUE_OPERATORS, Model, as_list, join_path, operands, system_keys
-from .privacy import nameable
+from .privacy import nameable, system_nameable
 from .schema import Attribute, Schemas
 
 __all__ = ["Checker", "QueryLimits", "check_filters", "parse_sort", "check_sort", "SortPath"]
@@ -95,6 +95,11 @@ class Checker:
             raise self.invalid_key(key, join_path(path, key), param)
         return attr
 
+    def system(self, model: Model, key: str, path: str | None, param: str) -> None:
+        """Refuse system field ``key`` (``createdAt``) where a privateAttributes list hides it from this query."""
+        if not system_nameable(model, key, public=not self.allow_private):
+            raise self.invalid_key(key, join_path(path, key), param)
+
     def target(self, attr: Attribute) -> Model:
         """The model a relation, media or component attribute leads to."""
         if attr.is_linked:
@@ -122,6 +127,7 @@ def check_filters(checker: Checker, model: Model, filters: Any, path: str | None
             if not (relation and key in VALUE_OPERATORS):
                 raise checker.invalid_key(key, path, "filters")
         elif key in system_keys(model):
+            checker.system(model, key, path, "filters")
             _check_operators(checker, value, join_path(path, key))
         else:
             _check_attribute(checker, model, key, value, path, hops)
@@ -213,6 +219,7 @@ def check_sort(checker: Checker, model: Model, sort: list[tuple[list[str], bool]
         for index, key in enumerate(segments):
             last = index == len(segments) - 1
             if key in system_keys(current):
+                checker.system(current, key, path, "sort")
                 if not last:
                     raise checker.invalid_key(segments[index + 1], join_path(path, key), "sort")
                 continue

@@ -26,6 +26,7 @@ from ..errors import ValidationError
 from .engine import Params
 from .fields import Storage
 from .lifecycles import Event
+from .payloads import payload_populate
 from .privacy import strip
 from .query import Query
 from .schema import FILE_UID, Attribute, ContentType
@@ -262,11 +263,12 @@ class DocumentService:
             if not entries:
                 return None
             event = self._before("delete", {"documentId": document_id})
+            removed = self._before_removal("entry.delete", entries[0])
             self.db.execute(f"DELETE FROM {self.table} WHERE document_id = {self.p}", [document_id])
             self.layer.relations.forget_target(self.ctype, document_id)
             result = {"documentId": document_id, "entries": entries}
             self._after(event, result)
-            self._emit(["entry.delete"], entries[0])
+            self._emit(["entry.delete"], removed)
         return result
 
     def publish(self, document_id: str) -> dict[str, Any] | None:
@@ -287,9 +289,10 @@ class DocumentService:
             entries = self._entries(document_id, status="published")
             if not entries:
                 return None
+            removed = self._before_removal("entry.unpublish", entries[0])
             self.db.execute(f"DELETE FROM {self.table} WHERE document_id = {self.p} AND published_at IS NOT NULL",
                             [document_id])
-            self._emit(["entry.unpublish"], entries[0])
+            self._emit(["entry.unpublish"], removed)
         return {"documentId": document_id, "entries": entries}
 
     def discard_draft(self, document_id: str) -> dict[str, Any] | None:
@@ -553,14 +556,7 @@ class DocumentService:
 
         def public_entry() -> dict[str, Any]:
             if not made:
-                found = entry
-                if self.layer.populate_relations and "documentId" in entry:
-                    relations = [a.name for a in self.ctype if a.is_relation]
-                    status = "published" if entry.get("publishedAt") else "draft"
-                    found = self.layer.engine.find_document(
-                        self.uid, entry["documentId"], {"populate": relations} if relations else None,
-                        status=status, public=True) or entry
-                made.append(strip(self.layer.schemas, self.ctype, found))
+                made.append(strip(self.layer.schemas, self.ctype, self._payload_entry(entry)))
             return made[0]
 
         def payload(name: str) -> Callable[[], dict[str, Any]]:
@@ -569,6 +565,30 @@ class DocumentService:
 
         for name in names:
             events.emit(name, payload(name))
+
+    def _payload_entry(self, entry: dict[str, Any]) -> dict[str, Any]:
+        """``entry`` as an event carries it (``payloads``): with its components and dynamic zones, read
+        again; with ``populateRelations``, read again whole with its relations one level deep. The
+        entry as given when there is nothing to add or its row is gone (a delete emits what it read
+        before deleting)."""
+        populate = payload_populate(self.layer.schemas, self.ctype, self.layer.populate_relations)
+        if not populate or "documentId" not in entry:
+            return entry
+        status = "published" if entry.get("publishedAt") else "draft"
+        fresh = self.layer.engine.find_document(self.uid, entry["documentId"], {"populate": populate},
+                                                status=status, public=True)
+        if fresh is None:
+            return entry
+        if self.layer.populate_relations:
+            return fresh
+        # The entry as the write read it back (its fields, the relations it populated), with the
+        # components and zones, which the read back holds only as far as it asked for them.
+        return {**entry, **{name: fresh[name] for name in populate if name in fresh}}
+
+    def _before_removal(self, name: str, entry: dict[str, Any]) -> dict[str, Any]:
+        """``entry`` with what its payload adds, read while its row still exists (only if someone
+        takes the event ``name``)."""
+        return self._payload_entry(entry) if self.layer.events.listening(name) else entry
 
 
 def _params(**params: Any) -> dict[str, Any]:

@@ -166,6 +166,7 @@ class Compiler:
                                        join_path(path, "id"))
             raise self.checker.invalid_key(key, path, "filters")
         if key in system_keys(scope.model):
+            self.checker.system(scope.model, key, path, "filters")
             return self._operators(self.system(scope, key), _SYSTEM_KINDS[key], value, params, join_path(path, key))
         attr = self.checker.attribute(scope.model, key, path, "filters")
         apath = join_path(path, key)

@@ -11,7 +11,7 @@ be ready before content is written (the webhook outbox) hooks in with
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -20,6 +20,7 @@ from .documents import DocumentService
 from .engine import Params, QueryEngine
 from .events import Events
 from .lifecycles import Lifecycles
+from .privacy import compile_private
 from .relations import RelationWriter
 from .schema import Component, ContentType, Schemas
 from .tables import sync
@@ -33,11 +34,14 @@ class ModelLayer:
 
     ``populate_relations`` (Strapi's ``server.webhooks.populateRelations``):
     entry events carry the entry's relations, one level deep.
+    ``private_attributes`` (``api.responses.privateAttributes``): fields private
+    in every content-type and component.
     """
 
     def __init__(self, schemas: Schemas, events: Events, connect: Callable[[], Database], *,
-                 populate_relations: bool = False) -> None:
+                 populate_relations: bool = False, private_attributes: Iterable[str] = ()) -> None:
         self.schemas = schemas
+        self.private_attributes = private_attributes
         self.events = events
         #: opens the database (``minikoa.db.connect`` with the app's config), on first use
         self._connect = connect
@@ -84,6 +88,7 @@ class ModelLayer:
         that readies content: the app's build runs it, and so does the first use of ``documents``
         or ``query`` on an app not built yet."""
         self.schemas.link()
+        compile_private(self.schemas, self.private_attributes)
         for ctype in self.schemas.types.values():
             if ctype.lifecycles is not None:
                 self.lifecycles.subscribe(ctype.lifecycles, models=[ctype.uid])

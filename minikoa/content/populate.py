@@ -27,7 +27,7 @@ from ..errors import ValidationError
 from .checker import Checker
 from .fields import Decoder, decode_json
 from .filters import Compiler, Scope, status_sql
-from .privacy import shown
+from .privacy import shown, system_nameable
 from .schema import FILE_UID, Attribute, Component, ContentType
 from .selection import Spec
 
@@ -69,7 +69,7 @@ class Plan:
                 self.keys.append(attr.name)
                 self.columns.append(attr.column or attr.name)
         for key, column in _TIMESTAMPS:
-            if wanted is None or key in wanted:
+            if (wanted is None or key in wanted) and system_nameable(model, key, public):
                 self.keys.append(key)
                 self.columns.append(column)
         slots: list[tuple[str, int | None]] = []

@@ -1,39 +1,84 @@
-"""Private attributes: the one place that decides what a reader may name and see.
+"""Private fields: the one place that decides what a reader may name and see.
 
-An attribute is private when its schema says ``private: true``; a password
-is always private. The REST API and entry events are *public* readers: a
-public query may not name a private attribute (through relations
-included), and a public read leaves private attributes out at every level
-of what it returns. Trusted code reads everything but passwords, which
-never leave the database in any answer.
+A field is private when its schema says ``private: true``, when it is a
+password (always), or when it is listed, as in Strapi, in the model's
+``options.privateAttributes`` or in ``config/api.py``'s
+``responses.privateAttributes`` (every content-type and component). A list
+may name system fields too (``createdAt``, ``updatedAt``, ``publishedAt``),
+which Strapi hides the same way. The REST API and entry events are
+*public* readers: a public query may not name a private field (through
+relations included), and a public read leaves private fields out at every
+level of what it returns. Trusted code reads everything but passwords,
+which never leave the database in any answer.
 
-``hidden``, ``shown`` and ``nameable`` are the rules; ``strip`` applies the
-output rule to entries built anywhere else (a custom controller's own
-data, an event payload).
+``compile_private`` works the lists out once, when the app is set up, into each
+model's ``private_names``; ``shown``, ``nameable`` and ``system_nameable``
+are the rules; ``strip`` applies the output rule to entries built anywhere
+else (a custom controller's own data, an event payload).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .language import operands
-from .schema import Attribute, Component, ContentType, Schemas
+from .language import SYSTEM_COLUMNS, operands
+from .schema import Attribute, Component, ContentType, SchemaError, Schemas
 
-__all__ = ["shown", "nameable", "strip", "strip_query"]
+__all__ = ["compile_private", "shown", "nameable", "system_nameable", "strip", "strip_query"]
+
+log = logging.getLogger("minikoa.content")
 
 Model = ContentType | Component
+
+
+def compile_private(schemas: Schemas, listed: Iterable[str] = ()) -> None:
+    """Work out every model's ``private_names`` once: its private attributes and passwords, its
+    ``options.privateAttributes``, and ``listed`` (``api.responses.privateAttributes``).
+
+    A list that is not a list of names is a SchemaError naming the file. A name a model does not
+    have is kept (a global list names fields that only some types have) and, in a schema's own
+    list, logged: Strapi accepts it silently, so a schema written for Strapi still loads.
+    """
+    listed = _names("config/api.py: responses.privateAttributes", listed)
+    for model in (*schemas.types.values(), *schemas.components.values()):
+        options = model.schema.get("options") or {}
+        own = _names(f"{model.source}: options.privateAttributes", options.get("privateAttributes") or ())
+        system = SYSTEM_COLUMNS if isinstance(model, ContentType) else {"id": "id"}
+        for name in own:
+            if name not in model.attributes and name not in system:
+                log.warning("%s: options.privateAttributes names %r, which %s does not have",
+                            model.source, name, model.uid)
+        model.private_names = frozenset(
+            {*listed, *own, *(attr.name for attr in model if attr.private)})
+
+
+def _names(where: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise SchemaError(f"{where} must be a list of field names, not {value!r}")
+    return tuple(value)
+
+
+def _private(attr: Attribute) -> bool:
+    # ``attr.private`` too: a schema set used before ``compile_private`` still hides what its schemas mark private.
+    return attr.private or attr.name in attr.parent.private_names
 
 
 def shown(attr: Attribute, public: bool) -> bool:
     """Whether a read returns ``attr``: never a password (a write-only field); nothing private to a
     public reader."""
-    return not (attr.private if public else attr.field.write_only)
+    return not (_private(attr) if public else attr.field.write_only)
 
 
 def nameable(attr: Attribute, public: bool) -> bool:
     """Whether a query may name ``attr`` (filter, sort or select on it)."""
-    return not (public and attr.private)
+    return not (public and _private(attr))
+
+
+def system_nameable(model: Model, key: str, public: bool) -> bool:
+    """Whether a query may name system field ``key`` (``createdAt``), and a read return it."""
+    return not (public and key in model.private_names)
 
 
 def strip(schemas: Schemas, model: Model, entry: Any) -> Any:
@@ -54,7 +99,9 @@ class _Stripper:
 
     def __init__(self, schemas: Schemas, model: Model) -> None:
         self.schemas = schemas
-        self.private = frozenset(attr.name for attr in model if not shown(attr, public=True))
+        # Private attributes, and the system fields a list names (they are no attributes).
+        self.private = frozenset(attr.name for attr in model if not shown(attr, public=True)) | frozenset(
+            name for name in model.private_names if name not in model.attributes)
         #: key -> the uid of the model its entries are (relations, media, components); None: a dynamic zone
         self.nested: dict[str, str | None] = {}
         for attr in model:
@@ -142,9 +189,11 @@ def _kept(items: list[Any]) -> list[Any]:
     return [item for item in items if item != "" and item != {}]
 
 
-def _private(model: Model, key: Any) -> bool:
-    attr = model.attributes.get(key) if isinstance(key, str) else None
-    return attr is not None and not nameable(attr, public=True)
+def _unnameable(model: Model, key: Any) -> bool:
+    if not isinstance(key, str):
+        return False
+    attr = model.attributes.get(key)
+    return not nameable(attr, public=True) if attr is not None else key in model.private_names
 
 
 def _inner(schemas: Schemas, attr: Attribute) -> Model | None:
@@ -164,7 +213,7 @@ def _strip_filters(schemas: Schemas, model: Model, filters: Mapping[str, Any]) -
                         for item in operands(value)]
         elif key == "$not":
             out[key] = _strip_filters(schemas, model, value) if isinstance(value, Mapping) else value
-        elif _private(model, key):
+        elif _unnameable(model, key):
             continue
         else:
             attr = model.attributes.get(key) if isinstance(key, str) else None
@@ -182,7 +231,7 @@ def _walks_private(schemas: Schemas, model: Model, segments: list[str]) -> bool:
             return False
         attr = current.attributes.get(segment)
         if attr is None:
-            return False  # unknown: left for the check to refuse
+            return segment in current.private_names  # a private system field; else unknown: left to the check
         if not nameable(attr, public=True):
             return True
         current = _inner(schemas, attr)
@@ -209,7 +258,7 @@ def _strip_sort(schemas: Schemas, model: Model, sort: Any, prefix: tuple[str, ..
 
 def _strip_fields(model: Model, fields: Any) -> Any:
     if isinstance(fields, str):
-        return ",".join(name for name in fields.split(",") if not _private(model, name.strip()))
+        return ",".join(name for name in fields.split(",") if not _unnameable(model, name.strip()))
     if isinstance(fields, list):
         return _kept([_strip_fields(model, item) for item in fields])
     if isinstance(fields, Mapping):
@@ -230,7 +279,7 @@ def _strip_populate(schemas: Schemas, model: Model, populate: Any) -> Any:
         if isinstance(key, str) and key.isdigit():  # qs's {"0": "a", "1": "b"} list
             out[key] = _strip_populate(schemas, model, value)
             continue
-        if _private(model, key):
+        if _unnameable(model, key):
             continue
         attr = model.attributes.get(key) if isinstance(key, str) else None
         inner = _inner(schemas, attr) if attr is not None else None

@@ -168,6 +168,10 @@ class _Model:
         if not isinstance(attributes, Mapping):
             raise SchemaError(f"{source}: `attributes` must be an object")
         self.attributes: dict[str, Attribute] = {}
+        #: every name its public readers may not see or name, attributes and system fields alike
+        #: (``private: true``, passwords, ``options.privateAttributes``, ``api.responses.privateAttributes``):
+        #: worked out by ``minikoa.content.privacy.compile_private`` when the app is set up
+        self.private_names: frozenset[str] = frozenset()
         for name, options in attributes.items():
             if not isinstance(options, Mapping):
                 raise SchemaError(f"{source}: attribute {name!r} must be an object")

@@ -42,7 +42,9 @@ def parse_fields(checker: Checker, model: Model, fields: Any, path: str | None =
                 return None
             if not name or name in names:
                 continue
-            if name not in system_keys(model):
+            if name in system_keys(model):
+                checker.system(model, name, path, param)
+            else:
                 attr = checker.attribute(model, name, path, param)
                 if not attr.is_scalar:
                     raise checker.invalid_key(name, join_path(path, name), param)

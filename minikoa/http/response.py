@@ -30,7 +30,7 @@ from .status import EMPTY_BODY, STATUS_LINES
 if TYPE_CHECKING:
     from .context import Context
 
-__all__ = ["finish", "render_error", "to_http_error", "JSON_TYPE"]
+__all__ = ["finish", "render_error", "to_http_error", "encoded_body", "JSON_TYPE"]
 
 JSON_TYPE = "application/json; charset=utf-8"
 TEXT_TYPE = "text/plain; charset=utf-8"
@@ -54,6 +54,21 @@ def render_error(ctx: Context, error: HttpError) -> None:
         ctx.set(name, value)
     ctx._status = error.status
     ctx._body = error_body(error)
+
+
+def encoded_body(ctx: Context) -> tuple[bytes, str] | None:
+    """``ctx.body`` as the bytes and Content-Type ``finish`` would send, for a body held in memory
+    (JSON value, str, bytes); None for no body, a file, an iterator or a Response (streamed or sent
+    as they are). For middlewares that rework the bytes (compression)."""
+    body = ctx._body
+    if body is None or isinstance(body, Response) or hasattr(body, "read") or hasattr(body, "__next__"):
+        return None
+    ctype = ctx.response_header("Content-Type")
+    if isinstance(body, str):
+        return _utf8(body), ctype or (HTML_TYPE if body.lstrip()[:1] == "<" else TEXT_TYPE)
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        return bytes(body), ctype or BINARY_TYPE
+    return dumpb(body), ctype or JSON_TYPE
 
 
 def to_http_error(exc: BaseException) -> HttpError | None:

@@ -14,22 +14,28 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["BUILTINS", "DEFAULT_ORDER", "builtin_factory"]
+__all__ = ["BUILTINS", "DEFAULTS", "OPT_IN", "DEFAULT_ORDER", "builtin_factory"]
 
-#: Every built-in, in Strapi's default order.
-BUILTINS: tuple[str, ...] = (
+#: Strapi's default list, in its order: ``config/middlewares.py`` when a project has none.
+DEFAULTS: tuple[str, ...] = (
     "errors", "security", "cors", "powered-by", "logger", "query", "body", "session", "favicon", "public",
 )
 
-#: ``config/middlewares.py`` when a project has none.
-DEFAULT_ORDER: list[str] = [f"minikoa::{name}" for name in BUILTINS]
+#: The built-ins Strapi documents beyond its default list: a project lists them to use them.
+OPT_IN: tuple[str, ...] = ("compression", "ip", "response-time", "responses")
+
+#: Every built-in.
+BUILTINS: tuple[str, ...] = DEFAULTS + OPT_IN
+
+DEFAULT_ORDER: list[str] = [f"minikoa::{name}" for name in DEFAULTS]
 
 Factory = Callable[[dict[str, Any], Any], Any]
 
 
 def builtin_factory(name: str) -> Factory | None:
     """The factory of built-in ``name`` (``"cors"``), or None if there is no such built-in."""
-    name = re.sub(r"(?<=[a-z])([A-Z])", r"-\1", name).lower()  # Strapi's "poweredBy" is our "powered-by"
+    # Strapi's "poweredBy" and "responseTime" are our "powered-by" and "response-time"
+    name = re.sub(r"(?<=[a-z])([A-Z])", r"-\1", name).lower()
     if name not in BUILTINS:
         return None
     module = importlib.import_module(f"{__name__}.{name.replace('-', '_')}")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-__all__ = ["check_options", "parse_size"]
+__all__ = ["check_options", "closest", "parse_size"]
 
 # The spaces after the number and those after the unit are separate runs: with the unit
 # optional between two ``\s*``, one run of spaces could be split two ways at every position.
@@ -20,11 +21,20 @@ def check_options(name: str, config: Mapping[str, Any] | None, known: Iterable[s
         return {}
     if not isinstance(config, Mapping):
         raise ValueError(f"minikoa::{name}: config must be a dict, not {type(config).__name__}")
-    unknown = sorted(set(config) - set(known))
+    known = list(known)
+    unknown = sorted(map(str, set(config) - set(known)))
     if unknown:
-        raise ValueError(f"minikoa::{name}: unknown option(s) {', '.join(unknown)} "
-                         f"(known: {', '.join(sorted(known)) or 'none'})")
+        raise ValueError(f"minikoa::{name}: unknown option(s) {', '.join(unknown)}{closest(unknown[0], known)}")
     return dict(config)
+
+
+def closest(key: str, known: Iterable[str]) -> str:
+    """``"; did you mean 'threshold'?"`` for the known option closest to ``key``, else the list of them."""
+    known = sorted(known)
+    found = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    if found:
+        return f"; did you mean {found[0]!r}?"
+    return f" (known: {', '.join(known) or 'none'})"
 
 
 def parse_size(name: str, option: str, value: Any) -> int:

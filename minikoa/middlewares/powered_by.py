@@ -27,10 +27,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..errors import PolicyError
 from ..http.context import Context, prepare_headers
 from ..http.onion import Middleware
-from ..http.response import to_http_error
+from .unthrown import strapi_response
 
 if TYPE_CHECKING:
     from ..app import App
@@ -40,9 +39,6 @@ __all__ = ["middleware", "DEFAULT"]
 NAME = "minikoa::powered-by"
 DEFAULT = "minikoa"
 HEADER = "X-Powered-By"
-
-#: Error statuses Strapi answers as plain responses, which keep X-Powered-By (403: but for a PolicyError).
-_NOT_THROWN_IN_STRAPI = frozenset({401, 403, 404, 405})
 
 
 def middleware(config: dict[str, Any], app: App) -> Middleware:
@@ -62,8 +58,7 @@ def middleware(config: dict[str, Any], app: App) -> Middleware:
         try:
             yield
         except Exception as exc:
-            error = to_http_error(exc)
-            if error is not None and error.status in _NOT_THROWN_IN_STRAPI and not isinstance(error, PolicyError):
+            if strapi_response(exc) is not None:
                 put(ctx)
             raise
         put(ctx)

@@ -33,6 +33,7 @@ from werkzeug.http import dump_cookie, parse_cookie
 from ..http.context import Context
 from ..http.jsoncodec import default as _json_default
 from ..http.onion import Middleware
+from ..http.proxy import ProxyTrust
 
 if TYPE_CHECKING:
     from ..app import App
@@ -114,7 +115,8 @@ def _options(config: dict[str, Any], app: App) -> dict[str, Any]:
     if opts["domain"] is not None and (not isinstance(opts["domain"], str) or not opts["domain"]):
         raise _fail("domain", "must be a non-empty string or None")
     if opts["proxy"] is None:
-        opts["proxy"] = app.config.get("server.proxy") is True
+        # server.proxy: Strapi 4's True or Strapi 5's {"koa": True, ...}
+        opts["proxy"] = ProxyTrust.from_config(app.config.get("server.proxy")).trusted
     opts["keys"] = _keys(opts["keys"] if opts["keys"] is not None else app.config.get("server.app.keys"))
     return opts
 

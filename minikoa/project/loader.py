@@ -168,8 +168,10 @@ class _ProjectLoader:
         if hooks is not None and hasattr(hooks, "register"):
             self._hook(hooks.register, index, "register")
 
-        for spec in app.config.get("middlewares") or _default_order():
-            app.use(spec)
+        listed = app.config.get("middlewares")
+        source = str(self.root / "config" / "middlewares.py") if listed else "the default middlewares"
+        for spec in listed or _default_order():
+            app.use(spec, source=source)
 
         app.add_core_components()
         app.mount_admin()

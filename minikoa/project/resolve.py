@@ -127,7 +127,10 @@ def _from_file(app: App, target: str, config: dict[str, Any] | None, where: str)
 
 def _make(app: App, factory: Callable[..., Any], config: dict[str, Any] | None, name: str,
           where: str) -> Middleware | None:
-    made = factory(dict(config or {}), app)
+    try:
+        made = factory(dict(config or {}), app)
+    except ValueError as exc:  # a bad option: say which file (or route) configured it
+        raise ValueError(f"{where}: {exc}") from exc
     if made is not None:
         check_middleware(made, f" ({name}, {where})")
     return made

@@ -268,12 +268,15 @@ def test_secure_follows_the_request_scheme():
     assert "Secure" not in set_cookies(get(proxied, "/inc", headers={"X-Forwarded-Proto": "http"}))[0]
 
 
-def test_server_proxy_config_turns_proxy_on():
-    app = App(config={"server": {"proxy": True, "app": {"keys": KEYS}}})
+@pytest.mark.parametrize("proxy, secure", [(True, True), ({"koa": True, "maxIpsCount": 1}, True),
+                                           ({"koa": False}, False), (None, False)])
+def test_server_proxy_config_turns_proxy_on(proxy, secure):
+    # Strapi 4's proxy: true and Strapi 5's proxy: {koa: true, ...} both trust X-Forwarded-Proto.
+    app = App(config={"server": {"proxy": proxy, "app": {"keys": KEYS}}})
     app.use(middleware({}, app))
     app.get("/inc")(lambda ctx: ctx.session.update(a=1) or {})
     res = Client(app).get("/inc", headers={"X-Forwarded-Proto": "https"})
-    assert "Secure" in set_cookies(res)[0]
+    assert ("Secure" in set_cookies(res)[0]) is secure
 
 
 def test_explicit_secure_wins():
