@@ -38,7 +38,7 @@ SECURITY_SCHEMES: JSONSchema = {
 _ERROR_TEXT = {400: "Bad request: invalid query or body", 401: "Missing or invalid credentials",
                403: "Forbidden", 404: "Not found", 405: "Method not allowed", 413: "Payload too large",
                415: "Unsupported media type", 429: "Too many requests", 500: "Internal server error"}
-_ANY_JSON = {"application/json": {"schema": {}}}
+_ANY_JSON: JSONSchema = {"application/json": {"schema": {}}}
 
 
 def _error(status: int) -> JSONSchema:
