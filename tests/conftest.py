@@ -71,9 +71,9 @@ class Server:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"gunicorn exited early:\n{self.proc.stdout.read()}")
             try:
-                requests.get(self.url + "/", timeout=1)
+                requests.get(self.url + "/", timeout=2)
                 return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or a busy machine
                 time.sleep(0.1)
         self.stop()
         raise RuntimeError("gunicorn did not start within 20 s")
