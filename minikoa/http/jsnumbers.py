@@ -5,13 +5,13 @@ A Strapi client sees ``5``, ``0``, ``10000000000000000``, ``0.00001`` and ``null
 numbers, so a body must be written the JavaScript way wherever one leaves the server.
 
 The C encoder offers no hook for floats, and walking every body in Python would cost more than
-encoding it. So ``jsoncodec`` encodes with the C encoder first and asks ``python_floats`` whether
-the text can hold a float Python writes otherwise than JavaScript (a cheap scan: such a float
-always leaves ``.0`` before a delimiter, ``e-0`` or ``e+``); only then does it re-encode with
-``js_ready`` (integral floats as ints: exact, and written as JavaScript does) or, where a float
-below 1e-4 needs JavaScript's layout that no Python value gets from the C encoder, with ``encode``.
-A float used as a dict key (rare, and a string in JSON anyway) keeps Python's text unless the body is
-re-encoded for another reason.
+encoding it. So ``jsoncodec`` encodes with the C encoder and hands its text to ``fix``, which
+scans it for the few forms where Python and JavaScript differ (an integral float's ``.0``, an
+exponent ``e-0N`` or ``e+16`` to ``e+20``, each right before a delimiter: scans with a literal
+first, which the regex engine skips to quickly) and rewrites those numbers in place, leaving
+strings alone. Only a NaN or an infinity (which the C encoder is told to refuse) costs a pure-Python
+encoding, ``encode``. A float used as a dict key (rare, and a string in JSON anyway) keeps Python's
+text.
 """
 
 from __future__ import annotations
@@ -22,13 +22,20 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["js_float", "python_floats", "needs_layout", "js_ready", "encode"]
+__all__ = ["js_float", "fix", "encode"]
 
-# A float Python writes with a trailing ".0" (5.0, -0.0, 1234.0); a string ending in ".0" only costs a
-# re-encoding. The leading literal lets the regex engine skip ahead quickly.
-_INTEGRAL = re.compile(r"\.0(?=[,\]}]|$)")
-# 1e-05 .. 9.9e-05 and on to e-09: JavaScript writes 0.00001, 0.000001, 1e-7 ... 1e-9 (no zero padding).
-_SMALL = re.compile(r"e-0")
+# The end of a number written otherwise by Python, and the delimiter after it (a body that is just a
+# number has none: ``fix`` adds one): an integral float below 1e16 (5.0, -0.0, 1234.0) ...
+_INTEGRAL = re.compile(r"\.0[,\]}]")
+# ... 1e-05 to 9.9e-09 (JavaScript: 0.00001, 0.000001, then 1e-7 ... 1e-9, no zero padding) ...
+_SMALL = re.compile(r"e-0\d[,\]}]")
+# ... and 1e+16 to 1e+20, integral (JavaScript writes every digit; from 1e+21 on both write the same).
+# Plain literals first, and no lookahead: the regex engine's fastest search.
+_LARGE = re.compile(r"e\+(?:1[6-9]|20)[,\]}]")
+#: The characters of a number, walked back over from a match to the number's start.
+_NUMBER_CHARS = frozenset("0123456789.-+e")
+# A quote inside a string: preceded by an odd run of backslashes.
+_ESCAPED_QUOTE = re.compile(r'(?<!\\)(?:\\\\)*\\"')
 #: Past this an integral float is written with an exponent by both (1e+21).
 _EXPONENT_FROM = 1e21
 
@@ -59,45 +66,56 @@ def js_float(value: float) -> str:
     return f"{sign}{mantissa}e{'+' if point > 0 else '-'}{abs(point - 1)}"
 
 
-def python_floats(text: str) -> bool:
-    """Whether ``text``, from the C encoder, may hold a float written otherwise than JavaScript would
-    (never False when it does; rarely True when it does not: a string ending in ``.0``)."""
-    if "0" not in text and "+" not in text:  # every such float has one (5.0, 1e-05, 1e+16)
-        return False
-    return (_INTEGRAL.search(text) is not None or ("+" in text and "e+" in text)
-            or _SMALL.search(text) is not None)
-
-
-def needs_layout(text: str) -> bool:
-    """Whether ``text`` holds a float below 1e-4, which only ``encode`` writes as JavaScript does."""
-    return _SMALL.search(text) is not None
-
-
-def _number(value: float) -> int | float | None:
-    if not math.isfinite(value):
+def fix(text: str) -> str | None:
+    """``text`` (compact JSON from the C encoder) with every number Python writes otherwise than
+    JavaScript rewritten as JavaScript writes it; None when there is none (the usual case)."""
+    if "0" not in text and "+" not in text:  # every such number has one (5.0, 1e-05, 1e+16)
         return None
-    if value.is_integer() and abs(value) < _EXPONENT_FROM:
-        return int(value)  # also -0.0 -> 0
-    return value
+    if text[-1:].isdigit():  # a bare number: give the patterns the delimiter they end with
+        fixed = fix(text + ",")
+        return fixed[:-1] if fixed is not None else None
+    # A search each, first: the usual body has no match, and nothing finds that faster. (``+`` is rare
+    # enough for a one-character test to spare the third.)
+    if (_INTEGRAL.search(text) is None and _SMALL.search(text) is None
+            and ("+" not in text or _LARGE.search(text) is None)):
+        return None
+    spans = _spans(text, _INTEGRAL) + _spans(text, _SMALL) + _spans(text, _LARGE)
+    if not spans:
+        return None
+    spans.sort()
+    parts: list[str] = []
+    done = 0
+    inside = False  # whether the text at ``done`` is inside a string
+    changed = False
+    for start, end in spans:
+        segment = text[done:start]
+        quotes = segment.count('"')
+        if quotes and "\\" in segment:  # escaped quotes are not string ends
+            quotes -= len(_ESCAPED_QUOTE.findall(segment))
+        if quotes % 2:
+            inside = not inside
+        parts.append(segment)
+        if inside:  # text in a string that looks like such a number: left as it is
+            parts.append(text[start:end])
+        else:
+            parts.append(js_float(float(text[start:end])))
+            changed = True
+        done = end
+    parts.append(text[done:])
+    return "".join(parts) if changed else None
 
 
-def _key(key: Any) -> Any:
-    return js_float(key) if isinstance(key, float) else key
-
-
-def js_ready(value: Any, default: Callable[[Any], Any]) -> Any:
-    """``value`` with every float the C encoder would write otherwise than JavaScript replaced by what
-    it writes as JavaScript does (integral floats by ints, non-finite ones by None); ``default`` turns
-    the other types into JSON values, as for the encoder."""
-    if isinstance(value, float):
-        return _number(value)
-    if isinstance(value, (str, int)) or value is None:
-        return value
-    if isinstance(value, dict):
-        return {_key(k): js_ready(v, default) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [js_ready(item, default) for item in value]
-    return js_ready(default(value), default)
+def _spans(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Where ``pattern`` ends a number: ``(start, end)`` of each such number, walked back to the
+    delimiter before it (``:``, ``[`` or ``,`` in compact JSON; any other start is inside a string)."""
+    found = []
+    for match in pattern.finditer(text):
+        start = end = match.start()
+        while start and text[start - 1] in _NUMBER_CHARS:
+            start -= 1
+        if start < end and (start == 0 or text[start - 1] in ":[,"):
+            found.append((start, match.end() - 1))  # the number, without the delimiter
+    return found
 
 
 def encode(value: Any, string: Callable[[str], str], default: Callable[[Any], Any]) -> str:

@@ -58,3 +58,9 @@ def test_a_circular_body_is_still_an_error() -> None:
     loop.append(loop)
     with pytest.raises(ValueError, match="Circular"):
         dumps(loop)
+
+
+def test_text_in_strings_that_looks_like_such_a_number_is_left_alone() -> None:
+    body = {"a": "x:5.0,", "b": 2.0, "c": 'q"[1e-05]\\', "d": [1e-05, "\\\\\":3.0}"], "e": -0.0}
+    assert dumps(body) == '{"a":"x:5.0,","b":2,"c":"q\\"[1e-05]\\\\","d":[0.00001,"\\\\\\\\\\":3.0}"],"e":0}'
+    assert json.loads(dumps(body)) == body
