@@ -7,6 +7,8 @@ import json
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from minikoa.http.jsnumbers import js_float
 from minikoa.http.jsoncodec import dumpb, dumps
@@ -64,3 +66,23 @@ def test_text_in_strings_that_looks_like_such_a_number_is_left_alone() -> None:
     body = {"a": "x:5.0,", "b": 2.0, "c": 'q"[1e-05]\\', "d": [1e-05, "\\\\\":3.0}"], "e": -0.0}
     assert dumps(body) == '{"a":"x:5.0,","b":2,"c":"q\\"[1e-05]\\\\","d":[0.00001,"\\\\\\\\\\":3.0}"],"e":0}'
     assert json.loads(dumps(body)) == body
+
+
+# Strings made of what numbers and JSON delimiters are made of: the fix must never touch them.
+_TRICKY_TEXT = st.text(alphabet='0123456789.e+-,:[]{}"\\ x', max_size=12)
+_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | _TRICKY_TEXT
+    | st.sampled_from([5.0, -0.0, 1e16, 1e20, 1e21, 1e-5, 1e-7, 2.5e-9, 123e18]),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(_TRICKY_TEXT, children, max_size=4),
+    max_leaves=16)
+
+
+@given(_VALUES)
+def test_any_value_reads_back_the_same_with_every_number_as_javascript_writes_it(value) -> None:
+    text = dumps(value)
+    assert json.loads(text) == value
+
+    def real(token: str) -> float:
+        assert token == js_float(float(token)), token
+        return float(token)
+    json.loads(text, parse_float=real)
