@@ -95,14 +95,23 @@ def fix(text: str) -> str | None:
         if quotes % 2:
             inside = not inside
         parts.append(segment)
-        if inside:  # text in a string that looks like such a number: left as it is
+        number = None if inside else _float(text[start:end])
+        if number is None:  # text in a string that looks like such a number: left as it is
             parts.append(text[start:end])
         else:
-            parts.append(js_float(float(text[start:end])))
+            parts.append(js_float(number))
             changed = True
         done = end
     parts.append(text[done:])
     return "".join(parts) if changed else None
+
+
+def _float(token: str) -> float | None:
+    # Outside strings every span is a number the encoder wrote; None only if that ever failed to hold.
+    try:
+        return float(token)
+    except ValueError:
+        return None
 
 
 def _spans(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
