@@ -294,7 +294,8 @@ def expected_from(recorded: Response, ids: DocumentIds) -> Expected:
 def compare(actual: Response, expected: Expected) -> None:
     """Assert that ``actual`` is ``expected``: status, the expected headers (None: absent), body.
 
-    A JSON body is compared normalised, then raw (normalised the same way) for key order and spacing.
+    A JSON body is compared normalised, then raw (normalised the same way) for key order and spacing,
+    and its numbers must be written as JavaScript writes them (Python's 5.0 equals 5 once parsed).
     """
     got: dict[str, Any] = {"status": actual.status,
                            "headers": {name: actual.header(name) for name in expected.headers}}
@@ -310,6 +311,8 @@ def compare(actual: Response, expected: Expected) -> None:
         if expected.match_body is not None and expected.match_body(got["body"]):
             got["body"] = want["body"]
     assert got == want, differences(got, want)
+    if actual.is_json:
+        check_js_numbers(actual.body)
     if expected.raw is not None and expected.match_body is None:
         ours = raw_json(actual.body)
         assert ours == expected.raw, f"same JSON, different serialisation (key order or spacing):\n{ours}"
