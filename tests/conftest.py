@@ -66,16 +66,22 @@ class Server:
              "--graceful-timeout", "5", target],
             cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            self._wait_until_serving()
+        except BaseException:  # whatever went wrong (an interrupt too): no gunicorn is left behind
+            self.stop()
+            raise
+
+    def _wait_until_serving(self) -> None:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited early:\n{self.proc.stdout.read()}")
+                raise RuntimeError(f"gunicorn exited early:\n{self.stop()}")
             try:
                 requests.get(self.url + "/", timeout=2)
                 return
             except (requests.ConnectionError, requests.Timeout):  # not listening yet, or a busy machine
                 time.sleep(0.1)
-        self.stop()
         raise RuntimeError("gunicorn did not start within 20 s")
 
     def stop(self) -> str:
