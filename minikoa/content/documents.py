@@ -200,7 +200,8 @@ class DocumentService:
         read = self._given(query, fields=fields, populate=populate)
         status = self._status(status)
         data, slugs = self._with_uids(data)
-        values = self._validate(data, partial=False, draft=self.dp and status != "published")
+        values = self._validate(data, partial=False, draft=self.dp and status != "published",
+                                publishing=self.dp and status == "published")
         with self.db.atomic():
             event = self._before("create", {"data": values, "status": status})
             values = event.params["data"] if event else values
@@ -226,7 +227,8 @@ class DocumentService:
             if existing is None:
                 return self.create(data=data, status=status, fields=fields, populate=populate, query=query)
             document_id = existing
-        values = self._validate(data, partial=True, draft=self.dp and status != "published")
+        values = self._validate(data, partial=True, draft=self.dp and status != "published",
+                                publishing=self.dp and status == "published")
         with self.db.atomic():
             row_id = self._row_id(document_id, draft=self.dp)
             if row_id is None:
@@ -359,17 +361,18 @@ class DocumentService:
         if not self.dp:
             raise ValidationError(f"{action} needs draftAndPublish on {self.uid}")
 
-    def _validate(self, data: Mapping[str, Any], partial: bool, draft: bool = False) -> dict[str, Any]:
+    def _validate(self, data: Mapping[str, Any], partial: bool, draft: bool = False,
+                  publishing: bool = False) -> dict[str, Any]:
         if not isinstance(data, Mapping):
             raise ValidationError("data must be an object")
-        return self.layer.validate(self.ctype, data, partial=partial, draft=draft)
+        return self.layer.validate(self.ctype, data, partial=partial, draft=draft, publishing=publishing)
 
     def _check_publishable(self, document_id: str) -> None:
         """A draft may be incomplete; what gets published must pass every rule."""
         draft = self._entries(document_id, status="draft")[0]
         values = {attr.name: draft[attr.name] for attr in self.ctype
                   if attr.is_scalar and not attr.field.write_only and attr.name in draft}
-        self.layer.validate(self.ctype, values, partial=False)
+        self.layer.validate(self.ctype, values, partial=False, publishing=True)
 
     def _row_id(self, document_id: str, draft: bool) -> int | None:
         status = "published_at IS NULL" if draft and self.dp else "published_at IS NOT NULL" if self.dp else "1"
@@ -461,7 +464,7 @@ class DocumentService:
         try:
             return self.db.insert(self.d.insert(self.ctype.table, list(columns)), list(columns.values()))
         except UniqueViolation as exc:
-            raise self._unique(exc) from None
+            raise self._unique(exc, values) from None
 
     def _update_row(self, row_id: int, values: dict[str, Any]) -> None:
         previous = None
@@ -473,19 +476,22 @@ class DocumentService:
             previous = dict(zip(json_columns, row[0])) if row else None
         columns = {**self._columns(values, previous), "updated_at": now_iso()}
         assignments = ", ".join(f"{self.q(c)} = {self.p}" for c in columns)
-        self._write(f"UPDATE {self.table} SET {assignments} WHERE id = {self.p}", [*columns.values(), row_id])
+        self._write(f"UPDATE {self.table} SET {assignments} WHERE id = {self.p}", [*columns.values(), row_id], values)
 
-    def _write(self, sql: str, params: list[Any]) -> None:
+    def _write(self, sql: str, params: list[Any], values: Mapping[str, Any]) -> None:
         try:
             self.db.execute(sql, params)
         except UniqueViolation as exc:
-            raise self._unique(exc) from None
+            raise self._unique(exc, values) from None
 
-    def _unique(self, exc: UniqueViolation) -> ValidationError:
-        """Strapi's answer to a duplicate value of a unique attribute."""
+    def _unique(self, exc: UniqueViolation, values: Mapping[str, Any]) -> ValidationError:
+        """Strapi's answer to a duplicate value of a unique attribute: the attribute's path and the
+        value written."""
         attr = next((a for a in self.ctype if a.column is not None and a.column in exc.columns), None)
         if attr is not None:
             error = {"path": [attr.name], "message": "This attribute must be unique", "name": "ValidationError"}
+            if attr.name in values:
+                error["value"] = values[attr.name]
             return ValidationError("This attribute must be unique", {"errors": [error]})
         return ValidationError("The data breaks a database constraint")
 

@@ -105,8 +105,8 @@ class ModelLayer:
         return self.db.atomic()
 
     def validate(self, model: ContentType | Component, data: Mapping[str, Any], *, partial: bool,
-                 draft: bool = False) -> dict[str, Any]:
-        return validate(model, data, schemas=self.schemas, partial=partial, draft=draft)
+                 draft: bool = False, publishing: bool = False) -> dict[str, Any]:
+        return validate(model, data, schemas=self.schemas, partial=partial, draft=draft, publishing=publishing)
 
     def documents(self, uid: str) -> DocumentService:
         """The document service of content-type ``uid``."""
