@@ -118,6 +118,9 @@ def _spec(spec: Any, where: str) -> Any:
     mapped: dict[str, Any] = {}
     for key, item in spec.items():
         rest = _POPULATE_KEYS.get(key)
+        if key in ("limit", "offset"):
+            raise QueryError(f"{where}: {key} inside a populate is not supported; filter with where instead",
+                             str(key))
         if rest is None:
             hint, near = _hint(str(key), ["select", "where", "orderBy", "populate", "count", "on"])
             raise QueryError(f"{where} has no key {key!r}{hint}", str(key), near)

@@ -302,3 +302,24 @@ def test_the_readme_example_runs_against_the_blog(tmp_path, monkeypatch):
         assert articles.count(where={"title": {"$in": ["A", "B"]}}) == 0
     finally:
         app.destroy()
+
+
+def test_select_as_a_string_and_populate_counts(blog):
+    articles = blog.db.query("api::article.article")
+    assert articles.find_many(select="title,views", where={"views": 20}) == [{"title": "Gardening", "views": 20}]
+    tech = blog.db.query("api::category.category").find_one(where={"name": "Tech"},
+                                                            populate={"articles": {"count": True}})
+    assert tech["articles"] == {"count": 2}
+
+
+def test_bad_windows_and_populate_keys_are_errors(blog):
+    articles = blog.db.query("api::article.article")
+    for bad in (-1, 1.5, True, "x"):
+        with pytest.raises(QueryError, match="limit must be a whole number"):
+            articles.find_many(limit=bad)
+    with pytest.raises(QueryError, match="offset must be a whole number"):
+        articles.find_many(offset=-2)
+    with pytest.raises(QueryError, match="populate.category has no key 'selct'; did you mean 'select'"):
+        articles.find_many(populate={"category": {"selct": ["name"]}})
+    with pytest.raises(QueryError, match="limit inside a populate is not supported"):
+        articles.find_many(populate={"category": {"limit": 1}})
