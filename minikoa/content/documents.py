@@ -228,7 +228,10 @@ class DocumentService:
             row_id = self._row_id(document_id, draft=self.dp)
             if row_id is None:
                 return None
-            call = self._before("update", {"documentId": document_id, "data": values, "status": status})
+            # ``where`` names the row, as Strapi's hooks see it: a hook reads the row as it was with
+            # ``app.db.query(uid).find_one(where=event.params["where"])``.
+            call = self._before("update", {"documentId": document_id, "where": {"id": row_id}, "data": values,
+                                           "status": status})
             values = call.params["data"] if call else values
             self.update_row(row_id, values)
             return self._complete("entry.update", row_id, document_id, values, status, read, call)
@@ -259,7 +262,7 @@ class DocumentService:
             entries = self._entries(document_id)
             if not entries:
                 return None
-            call = self._before("delete", {"documentId": document_id})
+            call = self._before("delete", {"documentId": document_id, "where": {"documentId": document_id}})
             self.db.execute(f"DELETE FROM {self.table} WHERE document_id = {self.p}", [document_id])
             self.layer.relations.forget_target(self.ctype, document_id)
             result = {"documentId": document_id, "entries": entries}

@@ -27,7 +27,8 @@ write, its transaction rolls back.
 Who fires them: the query engine (``app.db.query(uid)``), with Strapi's
 parameters (``where``, ``select``, ``populate``, ``data``, ...), and the
 document service (``app.documents(uid)``), with its own (``filters``,
-``documentId``, ``data``, ``status``; see ``DocumentService``).
+``documentId``, ``data``, ``status``; an update's and a delete's ``where``
+names their rows, for reading them as they were).
 """
 
 from __future__ import annotations

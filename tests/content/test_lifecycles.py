@@ -155,6 +155,15 @@ def test_document_service_writes_fire_hooks_too(app):
     assert seen == [("beforeCreate", ["data", "status"]), ("afterCreate", ["data", "status"])]
 
 
+def test_a_document_service_update_hook_reads_the_row_as_it_was(app):
+    before = []
+    app.db.lifecycles.subscribe(models=[TAG], before_update=lambda e: before.append(
+        app.db.query(TAG).find_one(where=e.params["where"])["label"]))
+    tags = app.documents(TAG)
+    doc = tags.create(data={"label": "old"})["documentId"]
+    assert tags.update(doc, data={"label": "new"})["label"] == "new" and before == ["old"]
+
+
 def test_unknown_hook_names_are_refused_naming_the_closest():
     life = Lifecycles()
     with pytest.raises(ValueError, match="unknown lifecycle hook 'beforeCreat'.*did you mean 'beforeCreate'"):
