@@ -138,6 +138,9 @@ class Lifecycles:
             found[self._checked(name, fn, "subscribe()")] = fn
         if every is not None and found:
             raise TypeError("subscribe takes a function that hears every event, or named hooks: not both")
+        if every is None and not found and not isinstance(subscriber, Mapping) and not inspect.ismodule(subscriber):
+            raise TypeError("subscribe takes a function, a dict of hooks, a module or object defining hooks, "
+                            f"or hooks as keywords; got {subscriber!r}")
         if isinstance(models, str):
             models = [models]
         sub = _Subscriber(frozenset(models) if models is not None else None, found, every)

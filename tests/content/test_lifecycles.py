@@ -172,6 +172,8 @@ def test_unknown_hook_names_are_refused_naming_the_closest():
         life.subscribe(before_delete_mny=lambda e: None)
     with pytest.raises(TypeError, match="not callable"):
         life.subscribe({"afterCount": 3})
+    with pytest.raises(TypeError, match="subscribe takes a function"):
+        life.subscribe()
     # A lifecycles module: its own function named almost like a hook is a mistake, not a helper.
     module = types.ModuleType("lifecycles")
     exec("def afterUpdat(event):\n    pass\n", module.__dict__)
