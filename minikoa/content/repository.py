@@ -32,6 +32,7 @@ As in Strapi, ``create``, ``update`` and ``delete`` read their row through
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ValidationError
@@ -162,14 +163,10 @@ class Repository:
     def _run(self, action: str, allowed: tuple[str, ...], params: Mapping[str, Any] | None,
              keywords: Mapping[str, Any], work: Callable[[dict[str, Any]], Any], write: bool = False) -> Any:
         given = gather(action, allowed, params, keywords)
-        if not self.layer.lifecycles.has(self.uid, action):
-            if not write:
+        # A write is one transaction, its hooks included: a hook that raises undoes it.
+        with self.layer.db.atomic() if write else nullcontext():
+            if not self.layer.lifecycles.has(self.uid, action):
                 return work(given)
-            with self.layer.db.atomic():
-                return work(given)
-        if not write:
-            return self._hooked(action, allowed, given, work)
-        with self.layer.db.atomic():
             return self._hooked(action, allowed, given, work)
 
     def _hooked(self, action: str, allowed: tuple[str, ...], given: dict[str, Any],
