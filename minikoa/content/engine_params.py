@@ -148,8 +148,11 @@ def explain(error: ValidationError, schemas: Schemas, model: ContentType) -> Exc
     if key.startswith("$"):
         hint, near = _hint(key, OPERATORS)
         return QueryError(f"unknown operator {key!r} in {where} of {model.uid}{hint}", key, near)
-    if target is None or key in target.attributes:  # private or not selectable here: the checker's words
-        return QueryError(f"{where} of {model.uid} cannot name {key!r} there ({error.message})", key)
+    if target is None or key in target.attributes:  # known, but not usable there
+        if param == "fields":
+            return QueryError(f"select of {model.uid} names columns: {key!r} is not one (a relation, media "
+                              "or component is populated instead)", key)
+        return QueryError(f"{where} of {model.uid} cannot use {key!r} there ({error.message})", key)
     hint, near = _hint(key, [*target.attributes, *system_keys(target)])
     return QueryError(f"unknown attribute {key!r} of {target.uid} in {where}{hint}", key, near)
 

@@ -269,6 +269,8 @@ def test_unknown_attribute_names_the_closest(app):
         articles.find_many(where={"title": {"$eqq": "x"}})
     with pytest.raises(QueryError, match="in select; did you mean 'views'"):
         articles.find_many(select=["veiws"])
+    with pytest.raises(QueryError, match="select of api::article.article names columns: 'category' is not one"):
+        articles.find_many(select=["title", "category"])
     with pytest.raises(QueryError, match="in orderBy; did you mean 'title'"):
         articles.find_many(orderBy={"tilte": "asc"})
     with pytest.raises(QueryError, match="in populate; did you mean 'category'"):
