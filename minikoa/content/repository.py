@@ -5,10 +5,12 @@ draft-and-publish document's draft and published version are two rows, each
 with its own ``id``; nothing is sanitized (private attributes are read and
 written; passwords, which minikoa never reads back, stay out of answers);
 no entry events are emitted (those are the document service's). Relations
-are written with row ids or documentIds; reads through relations and
-populate see the related documents' draft versions from a draft-and-publish
-type, their published versions from any other (as the document service's
-default status does).
+are written with row ids or documentIds. Reading through them (``where``,
+``populate``), each row of a draft-and-publish type sees related documents
+in its own version (a draft row their drafts, a published row their
+published versions), as Strapi's rows link to rows of their own kind; rows
+of other types see published versions, as the document service does. A sort
+through a relation of a draft-and-publish type reads the drafts.
 
 Every method takes Strapi's parameters as keywords or as one dict (see
 ``engine_params``), fires the lifecycle hooks of its action (a before hook

@@ -34,7 +34,11 @@ def app(tmp_path):
                      "inversedBy": "articles"},
         "seo": {"type": "component", "component": "shared.seo"},
     }))
-    ct.register("api::post.post", schema("post", "posts", {"title": {"type": "string"}}, dp=True))
+    ct.register("api::topic.topic", schema("topic", "topics", {"name": {"type": "string"}}, dp=True))
+    ct.register("api::post.post", schema("post", "posts", {
+        "title": {"type": "string"},
+        "topic": {"type": "relation", "relation": "oneToOne", "target": "api::topic.topic"},
+    }, dp=True))
     app.build()
     yield app
     app.destroy()
@@ -180,6 +184,21 @@ def test_rows_not_documents(app):
     rows = app.db.query("api::post.post").find_many(where={"documentId": doc["documentId"]}, orderBy="id")
     assert len(rows) == 2 and [r["publishedAt"] is None for r in rows] == [True, False]
     assert app.db.query("api::post.post").count(where={"publishedAt": {"$notNull": True}}) == 1
+
+
+def test_each_row_relates_to_documents_in_its_own_version(app):
+    """A draft row's relations lead to drafts, a published row's to published versions, as in Strapi."""
+    topics, posts = app.documents("api::topic.topic"), app.documents("api::post.post")
+    topic = topics.create(data={"name": "v1"}, status="published")["documentId"]
+    topics.update(topic, data={"name": "v2"})  # the draft moves on; the published version stays v1
+    posts.create(data={"title": "p", "topic": topic}, status="published")
+    rows = app.db.query("api::post.post")
+    found = rows.find_many(orderBy="id", populate=["topic"], select=["title"])
+    assert [(r["title"], r["topic"]["name"]) for r in found] == [("p", "v2"), ("p", "v1")]
+    assert "publishedAt" not in found[0]  # read to pick the version, not selected
+    assert [r["publishedAt"] is None for r in rows.find_many(where={"topic": {"name": "v2"}})] == [True]
+    assert [r["publishedAt"] is None for r in rows.find_many(where={"topic": {"name": "v1"}})] == [False]
+    assert rows.count(where={"topic": {"name": {"$in": ["v1", "v2"]}}}) == 2
 
 
 # -- writes --------------------------------------------------------------------------------
