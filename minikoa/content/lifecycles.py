@@ -130,7 +130,8 @@ class Lifecycles:
                         models = fn
                     continue
                 found[self._checked(name, fn, "the subscriber")] = fn
-        elif inspect.ismodule(subscriber) or (subscriber is not None and not callable(subscriber)):
+        elif inspect.ismodule(subscriber) or inspect.isclass(subscriber) or \
+                (subscriber is not None and not callable(subscriber)):
             found.update(_module_hooks(subscriber))
         elif subscriber is not None:
             every = subscriber
@@ -138,7 +139,8 @@ class Lifecycles:
             found[self._checked(name, fn, "subscribe()")] = fn
         if every is not None and found:
             raise TypeError("subscribe takes a function that hears every event, or named hooks: not both")
-        if every is None and not found and not isinstance(subscriber, Mapping) and not inspect.ismodule(subscriber):
+        if every is None and not found and not isinstance(subscriber, Mapping) and \
+                not (inspect.ismodule(subscriber) or inspect.isclass(subscriber)):
             raise TypeError("subscribe takes a function, a dict of hooks, a module or object defining hooks, "
                             f"or hooks as keywords; got {subscriber!r}")
         if isinstance(models, str):

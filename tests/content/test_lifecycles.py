@@ -138,6 +138,24 @@ def test_a_raising_before_hook_cancels_the_write(app):
     assert tags.count() == 0
 
 
+def test_a_class_or_object_defining_hooks_subscribes_its_hooks(app):
+    seen = []
+
+    class Audit:
+        @staticmethod
+        def afterCount(event):
+            seen.append(("class", event.result))
+
+    class Counter:
+        def after_count(self, event):
+            seen.append(("object", event.result))
+
+    app.db.lifecycles.subscribe(Audit)
+    app.db.lifecycles.subscribe(Counter())
+    app.db.query(TAG).count()
+    assert seen == [("class", 0), ("object", 0)]
+
+
 def test_models_limit_a_subscriber_and_unsubscribe_removes_it(app):
     seen = []
     stop = app.db.lifecycles.subscribe({"models": ["api::note.note"], "afterCount": lambda e: seen.append(e.model.uid)})
