@@ -66,7 +66,13 @@ class Server:
              "--graceful-timeout", "5", target],
             cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        deadline = time.monotonic() + 20
+        try:
+            self._wait_until_answering(deadline=time.monotonic() + 20)
+        except BaseException:
+            self.stop()  # never leave a server behind: nothing else would stop it
+            raise
+
+    def _wait_until_answering(self, deadline: float) -> None:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"gunicorn exited early:\n{self.proc.stdout.read()}")
@@ -75,7 +81,8 @@ class Server:
                 return
             except requests.ConnectionError:
                 time.sleep(0.1)
-        self.stop()
+            except requests.Timeout:
+                pass  # connected, not answered yet: a worker is still building the app (slow on a busy machine)
         raise RuntimeError("gunicorn did not start within 20 s")
 
     def stop(self) -> str:
