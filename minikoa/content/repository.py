@@ -41,7 +41,7 @@ from ..errors import ValidationError
 from .documents import new_document_id, now_iso
 from .engine_params import QueryError, closest, explain, gather, translate
 from .fields import FIELD_TYPES, BadValue
-from .language import SYSTEM_COLUMNS
+from .language import SYSTEM_COLUMNS, Model
 from .query import Query
 from .schema import ContentType
 
@@ -217,16 +217,35 @@ class Repository:
         return checked, system
 
     def _unknown_key(self, error: ValidationError) -> Exception:
-        """A validation error that names an unknown attribute of data, as a QueryError naming the closest."""
+        """A validation error that names an unknown attribute of data (of the type, or of a component in
+        it), as a QueryError naming the closest; any other is itself."""
         errors = error.details.get("errors") if isinstance(error.details, Mapping) else None
         for item in errors or ():
             path = item.get("path") or []
-            if len(path) == 1 and str(item.get("message", "")).startswith("Invalid key"):
-                key = str(path[0])
-                near = closest(key, [*self.model.attributes, *_WRITABLE_SYSTEM])
-                hint = f"; did you mean {near!r}?" if near else ""
-                return QueryError(f"unknown attribute {key!r} of {self.uid} in data{hint}", key, near)
+            if not path or not str(item.get("message", "")).startswith("Invalid key"):
+                continue
+            model = self._data_model(path[:-1])
+            if model is None:
+                continue
+            key = str(path[-1])
+            extra = _WRITABLE_SYSTEM if model is self.model else ("id",)
+            near = closest(key, [*model.attributes, *extra])
+            hint = f"; did you mean {near!r}?" if near else ""
+            at = "" if len(path) == 1 else f" at {'.'.join(str(p) for p in path)}"
+            return QueryError(f"unknown attribute {key!r} of {model.uid} in data{at}{hint}", key, near)
         return error
+
+    def _data_model(self, path: list[Any]) -> Model | None:
+        """The type or component a path into data leads to (through components only), or None."""
+        current: Model = self.model
+        for segment in path:
+            if isinstance(segment, int):
+                continue  # an item of a repeatable component
+            attr = current.attributes.get(segment)
+            if attr is None or attr.type != "component":
+                return None
+            current = self.layer.schemas.component(attr)
+        return current
 
     def _insert(self, data: Mapping[str, Any]) -> int:
         values, system = self._validate(data, partial=False)

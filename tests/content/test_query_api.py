@@ -296,6 +296,8 @@ def test_unknown_attribute_names_the_closest(app):
         articles.find_many(populate=["categroy"])
     with pytest.raises(QueryError, match="in data; did you mean 'views'"):
         articles.create(data={"title": "x", "vews": 1})
+    with pytest.raises(QueryError, match="'kewords' of shared.seo in data at seo.kewords; did you mean 'keywords'"):
+        articles.create(data={"title": "x", "seo": {"kewords": "a"}})
     with pytest.raises(KeyError, match="did you mean 'api::article.article'"):
         app.db.query("api::articles.article")
 
