@@ -235,7 +235,7 @@ def test_lifecycles_change_params_and_cancel(app):
     app.db.lifecycles.subscribe(models=["api::article.article"], before_create=stamp, after_create=after,
                                 before_update=refuse)
     a = articles.create(data={"title": "loud"})
-    assert a["title"] == "LOUD" and seen == [("create", "LOUD", "before")]
+    assert a["title"] == "LOUD" and seen == [("afterCreate", "LOUD", "before")]  # Strapi's action names
     with pytest.raises(ValidationError, match="unlucky"):
         articles.update(a["documentId"], data={"views": 13, "title": "changed"})
     assert articles.find_one(a["documentId"])["title"] == "LOUD"  # rolled back
