@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from ...content.privacy import nameable, system_nameable
 from ...content.schema import ContentType
 from ...routing import parse_pattern
 from .schemas import PAGINATION, Names, required_on_create
@@ -70,9 +71,13 @@ def _path(route: Route) -> tuple[str, list[JSONSchema]]:
 
 
 def _read_params(model: ContentType, many: bool) -> list[JSONSchema]:
+    scalars = [a.name for a in model if a.is_scalar and nameable(a, public=True)]
+    scalars += [k for k in ("id", "documentId", "createdAt", "updatedAt", "publishedAt")
+                if k in ("id", "documentId") or system_nameable(model, k, public=True)]
+    field_name: JSONSchema = {"type": "string", "enum": scalars}
     params = [
-        _query("fields", {"type": "array", "items": {"type": "string"}}, "The attributes to answer (fields[0]=title)",
-               deep=True),
+        _query("fields", {"anyOf": [field_name, {"type": "array", "items": field_name}]},
+               "The attributes to answer (fields[0]=title)", deep=True),
         _query("populate", {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}},
                                       {"type": "object"}]},
                "Relations, media and components to include (populate=*, populate[author]=true)", deep=True),
@@ -130,7 +135,11 @@ def _core(route: Route, model: ContentType, action: str, names: Names) -> JSONSc
 
 
 def _custom(route: Route) -> JSONSchema:
-    operation: JSONSchema = {"responses": {"200": {"description": "The handler's answer", "content": _ANY_JSON}}}
+    # A handler may answer anything: what it means is its own; a refusal has Strapi's error shape.
+    operation: JSONSchema = {"responses": {
+        "2XX": {"description": "The handler's answer", "content": _ANY_JSON},
+        "4XX": {"description": "A refusal",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}
     if route.method in ("POST", "PUT", "PATCH"):
         operation["requestBody"] = {"required": False, "content": _ANY_JSON}
     return operation
