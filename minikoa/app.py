@@ -33,6 +33,7 @@ from .http.body import DEFAULT_LIMITS, BodyLimits
 from .http.context import Context
 from .http.dispatch import dispatcher
 from .http.onion import Endpoint, check_middleware, compose, describe, endpoint
+from .http.proxy import ProxyTrust
 from .http.response import finish, render_error, to_http_error
 from .plugins import enabled_in
 from .plugins import install as install_plugin
@@ -146,6 +147,8 @@ class App:
                  plugins: Iterable[str] = ()) -> None:
         self.strict_slashes = strict_slashes
         self.body_limits = body_limits
+        #: Which forwarded headers ``ctx.ip`` trusts (``config/server.py``'s ``proxy``), read at build.
+        self.proxy = ProxyTrust()
         #: How ``ctx.query`` parses (``minikoa.querystring.parse_qs`` options); Strapi's by default.
         self.query_options: dict[str, Any] = {"strict_null_handling": True}
         #: All configuration (``app.config.get("server.port")``); a project's config/ files.
@@ -481,6 +484,7 @@ class App:
             if self._handler is not None:
                 return self._handler
             self.rest_limits = QueryLimits.from_config(self.config.get("api.rest") or {})
+            self.proxy = ProxyTrust.from_config(self.config.get("server.proxy"))
             if len(self.content_types) > 1 or self._db is not None:  # more than the built-in file type
                 self.db.setup()  # the tables, then the webhooks (an on_setup hook)
                 self.add_core_components()

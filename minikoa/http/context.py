@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response
 
 from ..errors import ValidationError, error_for_status, phrase
 from .body import DEFAULT_LIMITS, BodyLimits, parse_body
+from .proxy import ProxyTrust
 from .querystring import QueryStringError, parse_qs
 from .request import Request
 
@@ -288,8 +289,12 @@ class Context:
 
     @property
     def ip(self) -> str:
-        """The peer address (``REMOTE_ADDR``); proxies are the deployment's business."""
-        return self.environ.get("REMOTE_ADDR", "")
+        """The client's address, as Koa's ``ctx.ip``: the peer's (``REMOTE_ADDR``), or the first trusted
+        forwarded one when ``config/server.py``'s ``proxy`` trusts a proxy (``minikoa.http.proxy``)."""
+        proxy: ProxyTrust | None = getattr(self.app, "proxy", None)
+        if proxy is None or not proxy.trusted:
+            return self.environ.get("REMOTE_ADDR", "")
+        return proxy.client_ip(self.environ)
 
     @property
     def request_body(self) -> Any:
