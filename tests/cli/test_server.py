@@ -1,0 +1,85 @@
+"""``minikoa start`` and ``minikoa develop`` on a new project, over real processes on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+from minikoa.cli import main
+from tests.cli.processes import CLEAN, Command
+from tests.conftest import ROOT, _alive_in_group, free_port
+
+
+@pytest.fixture
+def shop(tmp_path, capsys):
+    assert main(["new", str(tmp_path / "shop")]) == 0
+    capsys.readouterr()
+    return tmp_path / "shop"
+
+
+def test_start_serves_the_new_project_with_one_access_line_per_request(shop, tmp_path):
+    # Each worker's app is destroyed when it stops: src/index.py's destroy leaves a mark.
+    index = shop / "src" / "index.py"
+    mark = f"import os, pathlib\n    pathlib.Path({str(tmp_path)!r}, f'destroyed-{{os.getpid()}}').touch()"
+    index.write_text(index.read_text().replace("def destroy(app):\n    pass", f"def destroy(app):\n    {mark}"))
+    url = f"http://127.0.0.1:{free_port()}"
+    server = Command("start", str(shop), "--bind", url[7:], "--workers", "2", "--threads", "2", cwd=tmp_path)
+    try:
+        server.wait_for(url + "/api/articles", lambda a: a.status_code == 200, what="after start")
+        for _ in range(3):
+            assert requests.get(url + "/api/articles?sort=title", timeout=10).json()["data"] == []
+        assert requests.post(url + "/api/articles", json={"data": {"title": "x"}}, timeout=10).status_code == 403
+    finally:
+        output = server.stop()
+    assert server.proc.returncode == 0, output
+    assert output.count("GET /api/articles?sort=title") == 3, output  # one line per request, not two
+    assert output.count("POST /api/articles") == 1
+    for line in ("environment: development", f"database: sqlite {shop / '.tmp' / 'data.db'}", "routes: ",
+                 "plugins: users-permissions, upload", "webhooks: dispatcher idle", "(2 worker(s), 2 thread(s)"):
+        assert line in output, line
+    assert "Traceback" not in output
+    assert len(list(tmp_path.glob("destroyed-*"))) == 2, output  # both workers' apps were destroyed
+
+
+def test_start_refuses_production_without_secrets_before_any_worker(shop, tmp_path):
+    (shop / ".env").write_text("APP_KEYS=a,b\n")
+    done = subprocess.run([sys.executable, "-m", "minikoa", "start", str(shop), "--bind", f"127.0.0.1:{free_port()}"],
+                          capture_output=True, text=True, timeout=60,
+                          env={**{k: v for k, v in os.environ.items() if k not in CLEAN},
+                               "MINIKOA_ENV": "production", "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 1
+    assert "no JWT secret in production: set JWT_SECRET" in done.stderr and "Traceback" not in done.stderr
+    assert "Booting worker" not in done.stderr and not (shop / ".tmp").exists()
+
+
+def test_develop_reloads_after_a_change_and_survives_a_mistake(shop, tmp_path):
+    url = f"http://127.0.0.1:{free_port()}"
+    subtitle = url + "/api/articles?fields[0]=subtitle"
+    server = Command("develop", str(shop), "--bind", url[7:], cwd=tmp_path)
+    try:
+        server.wait_for(subtitle, lambda a: a.status_code == 400, what="before the change")  # no such field yet
+        schema_file = shop / "src/api/article/content-types/article/schema.json"
+        schema = json.loads(schema_file.read_text())
+        schema["attributes"]["subtitle"] = {"type": "string"}
+        schema_file.write_text(json.dumps(schema, indent=2))
+        server.wait_for(subtitle, lambda a: a.status_code == 200, timeout=30, what="after a schema change")
+
+        controller = shop / "src/api/article/controllers/article.py"
+        good = controller.read_text()
+        controller.write_text(good + "\nbroken(\n")
+        broken = server.wait_for(url + "/api/articles", lambda a: a.status_code == 500, timeout=30,
+                                 what="after a mistake")
+        assert f"{controller}:" in broken.json()["error"]["message"] and "syntax error" in broken.text
+        controller.write_text(good)
+        server.wait_for(url + "/api/articles", lambda a: a.status_code == 200, timeout=30, what="after the fix")
+    finally:
+        output = server.stop()
+    assert "reloading" in output and "the project did not load" in output and "Traceback" not in output
+    time.sleep(0.2)
+    assert _alive_in_group(server.proc.pid) == []  # no worker outlived the master
