@@ -39,10 +39,9 @@ def configure(level: str = "info", *, minikoa: str | None = None, force: bool = 
     logging.getLogger("minikoa").setLevel(LEVELS[minikoa or level])
 
 
-def gunicorn_logconfig(level: str, minikoa: str | None = None, access: bool = True) -> dict[str, Any]:
+def gunicorn_logconfig(level: str, minikoa: str | None = None) -> dict[str, Any]:
     """gunicorn's ``logconfig_dict``: its own loggers print through the root handler, in minikoa's format,
-    instead of their own (one format for the whole output); ``minikoa.*`` at ``minikoa`` when given;
-    gunicorn's access lines only with ``access`` (not when the app writes its own)."""
+    instead of their own (one format for the whole output); ``minikoa.*`` at ``minikoa`` when given."""
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -52,7 +51,7 @@ def gunicorn_logconfig(level: str, minikoa: str | None = None, access: bool = Tr
         "root": {"level": level.upper(), "handlers": ["stderr"]},
         "loggers": {
             "gunicorn.error": {"level": level.upper(), "handlers": [], "propagate": True},
-            "gunicorn.access": {"level": "INFO" if access else "CRITICAL", "handlers": [], "propagate": True},
+            "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": True},
             "minikoa": {"level": (minikoa or level).upper(), "handlers": [], "propagate": True},
         },
     }

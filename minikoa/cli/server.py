@@ -9,10 +9,14 @@ no database connection or thread crosses a fork; ``worker_exit`` calls the
 app's ``destroy`` (``src/index.py``'s hook, the webhook dispatcher stopped,
 the database closed).
 
-One access-log line per request: the project's ``minikoa::logger``
-middleware writes it when the project lists it (Strapi's default stack
-does), else gunicorn's access log does; never both. gunicorn's own lines
-go through the same handler and format as minikoa's (``minikoa.logs``).
+``minikoa start module:app`` serves a one-file app instead (what
+``create_app`` takes), imported and built in each worker only.
+
+One access-log line per request: the app's ``minikoa::logger`` middleware
+writes it when the app has one (Strapi's default stack does), else
+gunicorn's access log does; never both (each worker decides, once its app
+is built). gunicorn's own lines go through the same handler and format as
+minikoa's (``minikoa.logs``).
 
 ``develop`` (``minikoa.cli.develop``) runs the same server with one worker,
 debug logging and a watcher that reloads the workers on every change.
@@ -23,6 +27,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -45,8 +50,8 @@ class Server(BaseApplication):
     ``load_app`` makes the WSGI app in each worker (``create_app`` by default).
     """
 
-    def __init__(self, project: Path, options: dict[str, Any],
-                 load_app: Callable[[Path], Any] | None = None) -> None:
+    def __init__(self, project: Path | str, options: dict[str, Any],
+                 load_app: Callable[[Any], Any] | None = None) -> None:
         self.project = project
         self.options = options
         self.load_app = load_app or create_app
@@ -57,10 +62,16 @@ class Server(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Any:
+        if isinstance(self.project, str) and os.getcwd() not in sys.path:
+            sys.path.insert(0, os.getcwd())  # `module:app` is imported from where the command runs, as gunicorn does
         return self.load_app(self.project)
 
 
 def _post_worker_init(worker: Any) -> None:
+    """Say the worker is ready; silence gunicorn's access line where the app writes its own."""
+    app = getattr(worker, "wsgi", None)
+    if isinstance(app, App) and set(app.global_middlewares) & {"minikoa::logger", "strapi::logger"}:
+        logging.getLogger("gunicorn.access").setLevel(logging.CRITICAL)
     log.info("worker %s ready", worker.pid)
 
 
@@ -90,13 +101,11 @@ def project_summary(app: App, bind: str, workers: int, threads: int) -> None:
 def gunicorn_options(args: argparse.Namespace, app: App, bind: str, workers: int, threads: int,
                      level: str, minikoa_level: str | None = None) -> dict[str, Any]:
     """The gunicorn settings of ``start``/``develop`` (``minikoa_level``: of ``minikoa.*``, when not ``level``)."""
-    labels = set(app.global_middlewares)
-    logged = bool(labels & {"minikoa::logger", "strapi::logger"})
     return {
         "bind": bind, "workers": workers, "threads": threads, "loglevel": level,
-        # Only when the app writes no access line itself: one line per request, never two.
-        "accesslog": None if logged else "-",
-        "logconfig_dict": logs.gunicorn_logconfig(level, minikoa_level, access=not logged),
+        # Silenced by each worker whose app writes its own line (_post_worker_init): one line per request.
+        "accesslog": "-",
+        "logconfig_dict": logs.gunicorn_logconfig(level, minikoa_level),
         # gunicorn 27's control socket would be a file in the user's home: nothing here uses it.
         "control_socket_disable": True,
         "graceful_timeout": args.graceful_timeout,
@@ -105,24 +114,38 @@ def gunicorn_options(args: argparse.Namespace, app: App, bind: str, workers: int
         "max_requests_jitter": args.max_requests // 10 if args.max_requests else 0,
         "post_worker_init": _post_worker_init,
         "worker_exit": _worker_exit,
-        "proc_name": f"minikoa {app.root}",
+        "proc_name": f"minikoa {app.root or ''}".strip(),
     }
 
 
+def _one_file(target: str) -> bool:
+    """Whether ``target`` names a one-file app (``module:attribute``) rather than a project folder."""
+    return ":" in target and not Path(target).is_dir()
+
+
 def _run(args: argparse.Namespace) -> int:
-    project = Path(args.project).resolve()
     if args.workers < 1 or args.threads < 1:
         raise UsageError("--workers and --threads take a number of at least 1")
     logs.configure(args.log_level, force=True)
-    app = App.load(project, build=False)  # a mistake stops us here, before any worker forks
-    bind = bind_of(args, app)
-    project_summary(app, bind, args.workers, args.threads)
-    Server(project, gunicorn_options(args, app, bind, args.workers, args.threads, args.log_level)).run()
+    if _one_file(args.project):
+        # Imported in each worker only, as plain gunicorn does: module-level code may open files or threads.
+        target: Any = args.project
+        app = App()
+        log.info("app: %s (a one-file app, imported and built in each worker)", target)
+        bind = bind_of(args, app)
+        log.info("listening on http://%s (%d worker(s), %d thread(s) each)", bind, args.workers, args.threads)
+    else:
+        target = Path(args.project).resolve()
+        app = App.load(target, build=False)  # a mistake stops us here, before any worker forks
+        bind = bind_of(args, app)
+        project_summary(app, bind, args.workers, args.threads)
+    Server(target, gunicorn_options(args, app, bind, args.workers, args.threads, args.log_level)).run()
     return 0
 
 
 def add_server_options(parser: argparse.ArgumentParser, workers: int) -> None:
-    parser.add_argument("project", nargs="?", default=".", metavar="PATH", help="the project (default: .)")
+    parser.add_argument("project", nargs="?", default=".", metavar="PATH",
+                        help="the project folder (default: .); start also takes a one-file app as module:attribute")
     parser.add_argument("--bind", "-b", metavar="HOST:PORT",
                         help="where to listen (default: config/server.py's host and port, 127.0.0.1:1337)")
     parser.add_argument("--workers", "-w", type=int, default=workers, help=f"worker processes (default: {workers})")
