@@ -24,7 +24,8 @@ setup(
         "brotli>=1.1",
     ],
     extras_require={
-        "test": ["pytest>=8.0", "hypothesis>=6.100", "import-linter>=2.1"],
+        "test": ["pytest>=8.0", "hypothesis>=6.100", "import-linter>=2.1", "openapi-spec-validator>=0.7",
+                 "schemathesis>=4.0"],
         "bench": ["falcon>=4.0", "flask>=3.0"],
         "lint": ["ruff>=0.6", "mypy>=1.10", "import-linter>=2.1", "types-requests>=2.32"],
     },

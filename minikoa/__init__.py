@@ -1,6 +1,7 @@
 """minikoa: Strapi's back-end customization model as a small, fast Python WSGI framework."""
 
 from .app import App, Route
+from .content.engine_params import QueryError
 from .errors import (
     ApplicationError,
     ForbiddenError,
@@ -29,5 +30,5 @@ __all__ = [
     "HttpError", "ApplicationError", "ValidationError", "PaginationError",
     "UnauthorizedError", "ForbiddenError", "PolicyError", "NotFoundError",
     "MethodNotAllowedError", "PayloadTooLargeError", "UnsupportedMediaTypeError",
-    "RateLimitError",
+    "RateLimitError", "QueryError",
 ]

@@ -36,6 +36,8 @@ from .http.onion import Endpoint, check_middleware, compose, describe, endpoint
 from .http.response import finish, render_error, to_http_error
 from .plugins import enabled_in
 from .plugins import install as install_plugin
+from .plugins.openapi import document as openapi_document
+from .plugins.openapi import mount as mount_openapi
 from .plugins.users_permissions import ApiTokens, Jwt, Permissions, RouteAuth, mount_api_token_admin
 from .project import policies as _policies
 from .project import resolve as _resolve
@@ -245,6 +247,11 @@ class App:
             except ValueError as exc:
                 raise LoadError(f"{root / 'config' / 'plugins.py'}: {exc}") from None
         load_project(app, root, build=build)
+        try:
+            mount_openapi(app)
+        except ValueError as exc:
+            raise LoadError(f"{root / 'config' / 'openapi.py'}: {str(exc).removeprefix('config/openapi.py: ')}") \
+                from None
         if build:
             atexit.register(app.destroy)
         return app
@@ -449,6 +456,11 @@ class App:
     def resolve_handler(self, handler: Any, api: str | None = None, where: str = "route") -> tuple[Any, str]:
         """``(callable, name)`` for a route's handler (see ``minikoa.resolve.handler``)."""
         return _resolve.handler(self, handler, api, where)
+
+    def openapi(self) -> dict[str, Any]:
+        """The OpenAPI 3.1 document of this app's API (``minikoa.plugins.openapi``); builds the app."""
+        self.build()
+        return openapi_document(self)
 
     @property
     def routes(self) -> list[Route]:

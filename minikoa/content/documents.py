@@ -25,7 +25,7 @@ from ..db import UniqueViolation
 from ..errors import ValidationError
 from .engine import Params
 from .fields import Storage
-from .lifecycles import Event
+from .lifecycles import Call
 from .payloads import payload_populate
 from .privacy import strip
 from .query import Query
@@ -169,13 +169,11 @@ class DocumentService:
             return run(params, status)
         raw = dict(params.params) if isinstance(params, Query) else dict(params or {})
         given = {**(extra or {}), **raw}
-        event = Event(action, self.uid, {**given, "status": status})
-        lifecycles.run("before", event)
-        changed = {k: v for k, v in event.params.items() if k != "status"}
+        call = lifecycles.call(action, self.ctype, {**given, "status": status})
+        assert call is not None, "someone listens"
+        changed = {k: v for k, v in call.before().items() if k != "status"}
         passed: Params = params if isinstance(params, Query) and changed == given else changed
-        event.result = run(passed, event.params.get("status"))
-        lifecycles.run("after", event)
-        return event.result
+        return call.after(run(passed, call.params.get("status")))
 
     def _status(self, status: str | None) -> str:
         """The status a read or write runs in: the one asked for, else ``draft`` with draftAndPublish.
@@ -200,15 +198,16 @@ class DocumentService:
         read = self._given(query, fields=fields, populate=populate)
         status = self._status(status)
         data, slugs = self._with_uids(data)
-        values = self._validate(data, partial=False, draft=self.dp and status != "published")
+        values = self._validate(data, partial=False, draft=self.dp and status != "published",
+                                publishing=self.dp and status == "published")
         with self.db.atomic():
-            event = self._before("create", {"data": values, "status": status})
-            values = event.params["data"] if event else values
+            call = self._before("create", {"data": values, "status": status})
+            values = call.params["data"] if call else values
             # Under the transaction's write lock: two creates cannot pick the same free slug.
             self._free_slugs(values, slugs)
             document_id = new_document_id()
-            row_id = self._insert(document_id, values, published=not self.dp)
-            return self._complete("entry.create", row_id, document_id, values, status, read, event)
+            row_id = self.insert_row(document_id, values, published=not self.dp)
+            return self._complete("entry.create", row_id, document_id, values, status, read, call)
 
     def update(self, document_id: str | None = None, *, data: Mapping[str, Any], status: str | None = None,
                fields: Any = None, populate: Any = None, query: Query | None = None) -> dict[str, Any] | None:
@@ -226,27 +225,31 @@ class DocumentService:
             if existing is None:
                 return self.create(data=data, status=status, fields=fields, populate=populate, query=query)
             document_id = existing
-        values = self._validate(data, partial=True, draft=self.dp and status != "published")
+        values = self._validate(data, partial=True, draft=self.dp and status != "published",
+                                publishing=self.dp and status == "published")
         with self.db.atomic():
             row_id = self._row_id(document_id, draft=self.dp)
             if row_id is None:
                 return None
-            event = self._before("update", {"documentId": document_id, "data": values, "status": status})
-            values = event.params["data"] if event else values
-            self._update_row(row_id, values)
-            return self._complete("entry.update", row_id, document_id, values, status, read, event)
+            # ``where`` names the row, as Strapi's hooks see it: a hook reads the row as it was with
+            # ``app.db.query(uid).find_one(where=event.params["where"])``.
+            call = self._before("update", {"documentId": document_id, "where": {"id": row_id}, "data": values,
+                                           "status": status})
+            values = call.params["data"] if call else values
+            self.update_row(row_id, values)
+            return self._complete("entry.update", row_id, document_id, values, status, read, call)
 
     def _complete(self, name: str, row_id: int, document_id: str, values: dict[str, Any], status: str | None,
-                  read: Params, event: Event | None) -> dict[str, Any]:
+                  read: Params, call: Call | None) -> dict[str, Any]:
         """The rest of a create or update, inside its transaction: relations, publishing if asked,
         the entry read back, the after hook, the events."""
-        self._write_linked(row_id, document_id, values, draft=self.dp)
+        self.write_links(row_id, document_id, values, draft=self.dp)
         names = [name]
         if self.dp and status == "published":
             self._publish_rows(document_id)
             names.append("entry.publish")
         result = self._read_back(document_id, status, read)
-        self._after(event, result)
+        self._after(call, result)
         self._emit(names, result)
         return result
 
@@ -262,12 +265,12 @@ class DocumentService:
             entries = self._entries(document_id)
             if not entries:
                 return None
-            event = self._before("delete", {"documentId": document_id})
+            call = self._before("delete", {"documentId": document_id, "where": {"documentId": document_id}})
             removed = self._before_removal("entry.delete", entries[0])
             self.db.execute(f"DELETE FROM {self.table} WHERE document_id = {self.p}", [document_id])
             self.layer.relations.forget_target(self.ctype, document_id)
             result = {"documentId": document_id, "entries": entries}
-            self._after(event, result)
+            self._after(call, result)
             self._emit(["entry.delete"], removed)
         return result
 
@@ -315,36 +318,36 @@ class DocumentService:
     def create_many(self, *, data: list[Mapping[str, Any]], status: str | None = None) -> dict[str, Any]:
         """Create several documents in one transaction: ``{"count", "documentIds"}``."""
         with self.db.atomic():
-            event = self._before("create_many", {"data": list(data), "status": status})
-            items = event.params["data"] if event else data
+            call = self._before("create_many", {"data": list(data), "status": status})
+            items = call.params["data"] if call else data
             ids = [self.create(data=item, status=status)["documentId"] for item in items]
             result = {"count": len(ids), "documentIds": ids}
-            self._after(event, result)
+            self._after(call, result)
         return result
 
     def update_many(self, *, filters: Any, data: Mapping[str, Any],
                     status: str | None = None) -> dict[str, Any]:
         """Update every matching document in one transaction: ``{"count", "documentIds"}``."""
         with self.db.atomic():
-            event = self._before("update_many", {"filters": filters, "data": dict(data), "status": status})
-            params = event.params if event else {"filters": filters, "data": data}
+            call = self._before("update_many", {"filters": filters, "data": dict(data), "status": status})
+            params = call.params if call else {"filters": filters, "data": data}
             docs = self._matching(params["filters"], status)
             for doc in docs:
                 self.update(doc, data=params["data"], status=status)
             result = {"count": len(docs), "documentIds": docs}
-            self._after(event, result)
+            self._after(call, result)
         return result
 
     def delete_many(self, *, filters: Any, status: str | None = None) -> dict[str, Any]:
         """Delete every matching document in one transaction: ``{"count", "documentIds"}``."""
         with self.db.atomic():
-            event = self._before("delete_many", {"filters": filters, "status": status})
-            params = event.params if event else {"filters": filters}
+            call = self._before("delete_many", {"filters": filters, "status": status})
+            params = call.params if call else {"filters": filters}
             docs = self._matching(params["filters"], status)
             for doc in docs:
                 self.delete(doc)
             result = {"count": len(docs), "documentIds": docs}
-            self._after(event, result)
+            self._after(call, result)
         return result
 
     # -- row work -------------------------------------------------------------
@@ -359,17 +362,18 @@ class DocumentService:
         if not self.dp:
             raise ValidationError(f"{action} needs draftAndPublish on {self.uid}")
 
-    def _validate(self, data: Mapping[str, Any], partial: bool, draft: bool = False) -> dict[str, Any]:
+    def _validate(self, data: Mapping[str, Any], partial: bool, draft: bool = False,
+                  publishing: bool = False) -> dict[str, Any]:
         if not isinstance(data, Mapping):
             raise ValidationError("data must be an object")
-        return self.layer.validate(self.ctype, data, partial=partial, draft=draft)
+        return self.layer.validate(self.ctype, data, partial=partial, draft=draft, publishing=publishing)
 
     def _check_publishable(self, document_id: str) -> None:
         """A draft may be incomplete; what gets published must pass every rule."""
         draft = self._entries(document_id, status="draft")[0]
         values = {attr.name: draft[attr.name] for attr in self.ctype
                   if attr.is_scalar and not attr.field.write_only and attr.name in draft}
-        self.layer.validate(self.ctype, values, partial=False)
+        self.layer.validate(self.ctype, values, partial=False, publishing=True)
 
     def _row_id(self, document_id: str, draft: bool) -> int | None:
         status = "published_at IS NULL" if draft and self.dp else "published_at IS NOT NULL" if self.dp else "1"
@@ -454,16 +458,23 @@ class DocumentService:
                 candidate = f"{base}-{n}"
             values[name] = candidate
 
-    def _insert(self, document_id: str, values: dict[str, Any], published: bool) -> int:
+    # -- row work shared with the query engine's writes (``Repository``) --------------
+
+    def insert_row(self, document_id: str, values: dict[str, Any], published: bool,
+                   system: Mapping[str, Any] | None = None) -> int:
+        """Insert one row of validated ``values``; ``system`` columns (``created_at``, ...) override
+        the defaults. A duplicate unique value is Strapi's 400."""
         now = now_iso()
         columns = {"document_id": document_id, **self._columns(values, None), "created_at": now,
-                   "updated_at": now, "published_at": now if published else None}
+                   "updated_at": now, "published_at": now if published else None, **(system or {})}
         try:
             return self.db.insert(self.d.insert(self.ctype.table, list(columns)), list(columns.values()))
         except UniqueViolation as exc:
-            raise self._unique(exc) from None
+            raise self._unique(exc, values) from None
 
-    def _update_row(self, row_id: int, values: dict[str, Any]) -> None:
+    def update_row(self, row_id: int, values: dict[str, Any], system: Mapping[str, Any] | None = None) -> None:
+        """Update row ``row_id`` with validated ``values`` (and ``system`` columns); ``updated_at`` is now
+        unless ``system`` says otherwise."""
         previous = None
         json_columns = [a.column for a in self.ctype
                         if a.column is not None and a.field.storage is Storage.COMPONENTS and a.name in values]
@@ -471,25 +482,29 @@ class DocumentService:
             row = self.db.query(f"SELECT {', '.join(self.q(c) for c in json_columns)} FROM {self.table} "
                                 f"WHERE id = {self.p}", [row_id])
             previous = dict(zip(json_columns, row[0])) if row else None
-        columns = {**self._columns(values, previous), "updated_at": now_iso()}
+        columns = {**self._columns(values, previous), "updated_at": now_iso(), **(system or {})}
         assignments = ", ".join(f"{self.q(c)} = {self.p}" for c in columns)
-        self._write(f"UPDATE {self.table} SET {assignments} WHERE id = {self.p}", [*columns.values(), row_id])
+        self._write(f"UPDATE {self.table} SET {assignments} WHERE id = {self.p}", [*columns.values(), row_id], values)
 
-    def _write(self, sql: str, params: list[Any]) -> None:
+    def _write(self, sql: str, params: list[Any], values: Mapping[str, Any]) -> None:
         try:
             self.db.execute(sql, params)
         except UniqueViolation as exc:
-            raise self._unique(exc) from None
+            raise self._unique(exc, values) from None
 
-    def _unique(self, exc: UniqueViolation) -> ValidationError:
-        """Strapi's answer to a duplicate value of a unique attribute."""
+    def _unique(self, exc: UniqueViolation, values: Mapping[str, Any]) -> ValidationError:
+        """Strapi's answer to a duplicate value of a unique attribute: the attribute's path and the
+        value written."""
         attr = next((a for a in self.ctype if a.column is not None and a.column in exc.columns), None)
         if attr is not None:
             error = {"path": [attr.name], "message": "This attribute must be unique", "name": "ValidationError"}
+            if attr.name in values:
+                error["value"] = values[attr.name]
             return ValidationError("This attribute must be unique", {"errors": [error]})
         return ValidationError("The data breaks a database constraint")
 
-    def _write_linked(self, row_id: int, document_id: str, values: Mapping[str, Any], draft: bool) -> None:
+    def write_links(self, row_id: int, document_id: str, values: Mapping[str, Any], draft: bool) -> None:
+        """Write the relations and media among ``values`` for row ``row_id`` (a draft row or not)."""
         relations = self.layer.relations
         for name, value in values.items():
             attr = self.ctype.attributes.get(name)
@@ -532,18 +547,16 @@ class DocumentService:
 
     # -- hooks and events -----------------------------------------------------
 
-    def _before(self, action: str, params: dict[str, Any]) -> Event | None:
-        lifecycles = self.layer.lifecycles
-        if not lifecycles.has(self.uid, action):
-            return None
-        event = Event(action, self.uid, params)
-        lifecycles.run("before", event)
-        return event
+    def _before(self, action: str, params: dict[str, Any]) -> Call | None:
+        """Run the before hooks of a write, if any listen; the call carries the (maybe changed) params."""
+        call = self.layer.lifecycles.call(action, self.ctype, params)
+        if call is not None:
+            call.before()
+        return call
 
-    def _after(self, event: Event | None, result: Any) -> None:
-        if event is not None:
-            event.result = result
-            self.layer.lifecycles.run("after", event)
+    def _after(self, call: Call | None, result: Any) -> None:
+        if call is not None:
+            call.after(result)
 
     def _emit(self, names: list[str], entry: dict[str, Any]) -> None:
         """Strapi's entry events, in the current transaction: the webhook outbox takes them with the

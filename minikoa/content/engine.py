@@ -42,16 +42,18 @@ Params = Query | Mapping[str, Any] | None
 class _Compiled:
     """One query compiled: the table, its WHERE and ORDER BY, the plan, the populate."""
 
-    __slots__ = ("query", "alias", "where", "params", "order", "status")
+    __slots__ = ("query", "alias", "where", "params", "order", "status", "per_row")
 
     def __init__(self, query: Query, alias: str, where: str, params: list[Any], order: str,
-                 status: str | None) -> None:
+                 status: str | None, per_row: bool = False) -> None:
         self.query = query
         self.alias = alias
         self.where = where
         self.params = params
         self.order = order
         self.status = status
+        #: drafts and published rows together, each relating to documents in its own version
+        self.per_row = per_row
 
 
 class QueryEngine:
@@ -143,6 +145,22 @@ class QueryEngine:
               f"ORDER BY {compiled.alias}.id"
         return [row[0] for row in self.db.query(sql, compiled.params)]
 
+    def rows(self, uid: str, params: Params = None, *, limit: int | None = None, offset: int = 0,
+             status: str | None = None) -> list[dict[str, Any]]:
+        """The rows ``params`` matches, drafts and published versions alike (the query engine's reads,
+        Strapi's ``strapi.db.query``), ``limit`` rows from ``offset``.
+
+        ``status`` is the version of draft-and-publish documents read through relations (filters,
+        sort, populate) from a type without draft & publish. From a type with it, each row's
+        filters and populate read the related documents in the row's own version, as Strapi's rows
+        link to theirs; a sort through a relation reads ``status``'s.
+        """
+        return self._select(self._compile(self.query(uid, params), status, every_row=True), limit, offset)
+
+    def count_rows(self, uid: str, params: Params = None, *, status: str | None = None) -> int:
+        """How many rows ``params``' filters match, drafts and published versions alike."""
+        return self._count(self._compile(self.query(uid, params), status, every_row=True))
+
     def query(self, uid: str, params: Params, public: bool = False) -> Query:
         """``params`` as a Query of ``uid``: itself when parsed already, else parsed now (trusted code:
         private attributes may be named; ``public`` leaves them out of the answer)."""
@@ -172,7 +190,7 @@ class QueryEngine:
 
     # -- compiling and running --
 
-    def _compile(self, query: Query, status: str | None) -> _Compiled:
+    def _compile(self, query: Query, status: str | None, every_row: bool = False) -> _Compiled:
         if status not in (None, "draft", "published"):
             raise ValidationError(f"Invalid status {status}: expected draft or published",
                                   {"key": "status", "source": "query"})
@@ -182,16 +200,41 @@ class QueryEngine:
         scope = Scope(model, alias)
         where_params: list[Any] = []
         conditions = []
-        status_term = status_sql(model, alias, status)
+        status_term = "" if every_row else status_sql(model, alias, status)
         if status_term:
             conditions.append(status_term[len(" AND "):])
+        per_row = every_row and model.draft_and_publish
         if query.filters is not None:
-            where = compiler.where(scope, query.filters, where_params)
+            if per_row:
+                where = self._per_row(compiler, scope, query.filters, where_params)
+            else:
+                where = compiler.where(scope, query.filters, where_params)
             if where:
                 conditions.append(where)
         where_sql = f" WHERE {' AND '.join(conditions)}" if conditions else ""
         order = ", ".join(compiler.order_by(scope, query.sort))
-        return _Compiled(query, alias, where_sql, where_params, order, status)
+        return _Compiled(query, alias, where_sql, where_params, order, status, per_row)
+
+    @staticmethod
+    def _per_row(compiler: Compiler, scope: Scope, filters: Any, params: list[Any]) -> str | None:
+        """``filters`` as each row of a draft-and-publish type reads them: drafts relate to draft
+        documents, published rows to published ones (one condition when no relation is involved)."""
+        drafts: list[Any] = []
+        published: list[Any] = []
+        before = compiler.status
+        try:
+            compiler.status = "draft"
+            draft_sql = compiler.where(scope, filters, drafts)
+            compiler.status = "published"
+            published_sql = compiler.where(scope, filters, published)
+        finally:
+            compiler.status = before
+        if draft_sql == published_sql:  # no relation read a version (no alias was made): nothing differs
+            params.extend(drafts)
+            return draft_sql
+        params.extend([*drafts, *published])
+        column = f"{scope.alias}.published_at"
+        return f"(({column} IS NULL AND {draft_sql}) OR ({column} IS NOT NULL AND {published_sql}))"
 
     def _count(self, compiled: _Compiled) -> int:
         table = self.dialect.quote(compiled.query.model.table)
@@ -201,7 +244,12 @@ class QueryEngine:
     def _select(self, compiled: _Compiled, limit: int | None, offset: int) -> list[dict[str, Any]]:
         query = compiled.query
         model = query.model
-        plan = self.plan(model, query.fields, tuple(query.populate), query.public)
+        fields = query.fields
+        # Rows populated each in its own version: the version is read even when not selected.
+        hidden = compiled.per_row and bool(query.populate) and fields is not None and "publishedAt" not in fields
+        if hidden and fields is not None:
+            fields = (*fields, "publishedAt")
+        plan = self.plan(model, fields, tuple(query.populate), query.public)
         q = self.dialect.quote
         sql = (f"SELECT {plan.select(compiled.alias, q)} FROM {q(model.table)} AS {compiled.alias}"
                f"{compiled.where} ORDER BY {compiled.order}")
@@ -212,7 +260,18 @@ class QueryEngine:
             params = [*params, *more]
         entries = plan.decode_rows(self.db.query(sql, params))
         if query.populate:
-            Populator(self, compiled.status, query.public, _budget(query)).populate(model, entries, query.populate)
+            populator = Populator(self, compiled.status, query.public, _budget(query))
+            if not compiled.per_row:
+                populator.populate(model, entries, query.populate)
+            else:  # each row's relations in its own version (populate fills the entries in place)
+                for status, group in (("draft", [e for e in entries if e.get("publishedAt") is None]),
+                                      ("published", [e for e in entries if e.get("publishedAt") is not None])):
+                    if group:
+                        populator.status = status
+                        populator.populate(model, group, query.populate)
+                if hidden:
+                    for entry in entries:
+                        del entry["publishedAt"]
         return entries
 
 

@@ -17,16 +17,18 @@ from typing import Any
 
 from ..db import Database
 from .documents import DocumentService
-from .engine import Params, QueryEngine
+from .engine import QueryEngine
+from .engine_params import closest
 from .events import Events
 from .lifecycles import Lifecycles
 from .privacy import compile_private
 from .relations import RelationWriter
+from .repository import Repository
 from .schema import Component, ContentType, Schemas
 from .tables import sync
 from .validation import validate
 
-__all__ = ["ModelLayer", "BoundQuery"]
+__all__ = ["ModelLayer"]
 
 
 class ModelLayer:
@@ -105,8 +107,8 @@ class ModelLayer:
         return self.db.atomic()
 
     def validate(self, model: ContentType | Component, data: Mapping[str, Any], *, partial: bool,
-                 draft: bool = False) -> dict[str, Any]:
-        return validate(model, data, schemas=self.schemas, partial=partial, draft=draft)
+                 draft: bool = False, publishing: bool = False) -> dict[str, Any]:
+        return validate(model, data, schemas=self.schemas, partial=partial, draft=draft, publishing=publishing)
 
     def documents(self, uid: str) -> DocumentService:
         """The document service of content-type ``uid``."""
@@ -120,12 +122,16 @@ class ModelLayer:
             service = self._services[uid] = DocumentService(self, uid)
         return service
 
-    def query(self, uid: str) -> BoundQuery:
-        """The low-level query engine bound to ``uid`` (Strapi's ``strapi.db.query``)."""
+    def query(self, uid: str) -> Repository:
+        """The query engine's repository of content-type ``uid`` (Strapi's ``strapi.db.query``): rows,
+        Strapi's parameters, lifecycle hooks (see ``minikoa.content.repository``)."""
         if not self.ready:
             self.setup()
-        self.schemas[uid]  # unknown uid: KeyError now
-        return BoundQuery(self.engine, uid)
+        if uid not in self.schemas.types:
+            near = closest(uid, self.schemas.types)
+            hint = f"; did you mean {near!r}?" if near else ""
+            raise KeyError(f"unknown content-type {uid!r}{hint}")
+        return Repository(self, self.schemas.types[uid])
 
     def close(self) -> None:
         """Close the database."""
@@ -135,19 +141,3 @@ class ModelLayer:
             self._engine = self._relations = None
             self._services.clear()
             self.ready = False
-
-
-class BoundQuery:
-    """``app.db.query(uid)``: the query engine's reads of one content-type, without lifecycle hooks."""
-
-    __slots__ = ("engine", "uid")
-
-    def __init__(self, engine: QueryEngine, uid: str) -> None:
-        self.engine = engine
-        self.uid = uid
-
-    def find_many(self, params: Params = None, status: str | None = None) -> list[dict[str, Any]]:
-        return self.engine.find(self.uid, params, status=status)
-
-    def count(self, params: Params = None, status: str | None = None) -> int:
-        return self.engine.count(self.uid, params, status=status)

@@ -257,8 +257,9 @@ class Populator:
     def _component_value(self, attr: Attribute, spec: Spec, raw: Any, pending: dict[int, Any]) -> Any:
         raw = decode_json(raw)
         if attr.type == "dynamiczone":
+            wanted = spec.on if spec.only_on and spec.on is not None else self.schemas.components
             return [self._zone_item(spec, item, pending) for item in (raw if isinstance(raw, list) else [])
-                    if isinstance(item, Mapping) and item.get("__component") in self.schemas.components]
+                    if isinstance(item, Mapping) and item.get("__component") in wanted]
         component = self.schemas.component(attr)
         if attr.repeatable:
             items = raw if isinstance(raw, list) else []

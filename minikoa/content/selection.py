@@ -55,7 +55,7 @@ def parse_fields(checker: Checker, model: Model, fields: Any, path: str | None =
 class Spec:
     """What to populate for one attribute (or, with ``attr`` None, for one component of a dynamic zone)."""
 
-    __slots__ = ("attr", "model", "fields", "filters", "sort", "populate", "on", "count")
+    __slots__ = ("attr", "model", "fields", "filters", "sort", "populate", "on", "only_on", "count")
 
     def __init__(self, attr: Attribute | None, model: Model) -> None:
         self.attr = attr
@@ -67,6 +67,8 @@ class Spec:
         self.populate: dict[str, Spec] = {}
         #: dynamic zones: component uid -> its own spec
         self.on: dict[str, Spec] | None = None
+        #: dynamic zones: only the entries of the components in ``on`` are returned
+        self.only_on = False
         self.count = False
 
     @property
@@ -187,7 +189,9 @@ def _options(checker: Checker, spec: Spec, options: Mapping[str, Any], path: str
     (an attribute populated at ``level``)."""
     for key, value in options.items():
         if key == "fields":
-            spec.fields = parse_fields(checker, spec.model, value, path, "populate")
+            # Strapi reports a bad key here by itself, without the populated attribute's path
+            # (populate[products][fields][0]=internal: "Invalid key internal", path "internal").
+            spec.fields = parse_fields(checker, spec.model, value, None, "populate")
         elif key == "populate":
             spec.populate = parse_populate(checker, spec.model, value, path, level + 1)
         elif key == "filters" and linked:
@@ -206,7 +210,9 @@ def _options(checker: Checker, spec: Spec, options: Mapping[str, Any], path: str
 def _zone_spec(checker: Checker, attr: Attribute, options: Mapping[str, Any], path: str, level: int) -> Spec:
     """A dynamic zone: ``on`` gives listed components their own fields and populate, ``populate`` the others.
 
-    Every component of the zone is returned either way, as Strapi does.
+    With ``on`` alone only the entries of the listed components are returned, as Strapi does
+    (``populate[blocks][on][shared.quote]...`` drops the zone's other entries); with ``populate``
+    every entry is.
     """
     for key in options:
         if key not in ("on", "populate"):
@@ -221,6 +227,7 @@ def _zone_spec(checker: Checker, attr: Attribute, options: Mapping[str, Any], pa
             raise checker.invalid_key(str(uid), path, "populate")
         spec.on[uid] = _component_spec(checker, checker.schemas.components[uid], sub, path, level)
     shared = options.get("populate")
+    spec.only_on = "on" in options and shared in _NO
     for uid in attr.components:
         if uid not in spec.on and shared not in _NO:
             component = checker.schemas.components[uid]

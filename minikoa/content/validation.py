@@ -45,11 +45,19 @@ ECHO_LIMIT = 200
 
 
 def validate(model: ContentType | Component, data: Mapping[str, Any], *, schemas: Schemas,
-             partial: bool = False, draft: bool = False) -> dict[str, Any]:
+             partial: bool = False, draft: bool = False, publishing: bool = False) -> dict[str, Any]:
     """Check and convert ``data`` for a create (or, with ``partial``, an update) of ``model``.
 
     ``draft``: a draftAndPublish draft, which Strapi lets be incomplete:
     ``required`` and ``minLength`` are checked when it is published instead.
+    ``publishing``: a draftAndPublish document being published. Strapi checks
+    the draft as stored, where an absent value is ``null``, so a missing
+    required value is yup's type error (``name must be a `string` type, but
+    the final value was: `null`.``), not ``must be defined.``.
+
+    A value yup lets through but Strapi cannot store (a date, time or datetime
+    in no format it reads) is a 400 of its own, with empty details, raised
+    only when nothing else failed: Strapi meets it after validation.
 
     Returns a new dict of storage-ready values for the keys given (on create,
     plus absent attributes that have a ``default``, and ``[]`` for absent
@@ -60,7 +68,7 @@ def validate(model: ContentType | Component, data: Mapping[str, Any], *, schemas
         kind = "creation" if not partial else "update"
         raise ValidationError(f"Invalid payload submitted for the {kind} of an entity of type "
                               f"{model.display_name}. Expected an object, but got {js_typeof(data)}", {})
-    run = _Run(schemas, partial, draft)
+    run = _Run(schemas, partial, draft, publishing)
     try:
         result = run.model(model, data, (), partial)
     except RecursionError:
@@ -68,6 +76,8 @@ def validate(model: ContentType | Component, data: Mapping[str, Any], *, schemas
     if run.errors:
         message = run.errors[0]["message"] if len(run.errors) == 1 else f"{len(run.errors)} errors occurred"
         raise ValidationError(message, {"errors": run.errors})
+    if run.format_errors:
+        raise ValidationError(run.format_errors[0], {})
     return result
 
 
@@ -78,19 +88,24 @@ class _Run:
     which reports here: this is the ``Checks`` a field type sees.
     """
 
-    def __init__(self, schemas: Schemas, partial: bool, draft: bool = False) -> None:
+    def __init__(self, schemas: Schemas, partial: bool, draft: bool = False, publishing: bool = False) -> None:
         self.schemas = schemas
         self.partial = partial
         self.draft = draft
+        self.publishing = publishing
         self.errors: list[dict[str, Any]] = []
+        self.format_errors: list[str] = []
 
     # -- reporting --------------------------------------------------------
 
     def fail(self, path: ErrorPath, message: str, value: Any = MISSING, *, labelled: bool = True) -> Any:
-        """Record an error and return INVALID; ``labelled`` puts yup's path label before the message."""
-        shown = [p if isinstance(p, int) else _clip(str(p)) for p in path]
-        if labelled and shown:
-            message = f"{_label(shown)} {message}"
+        """Record an error and return INVALID; ``labelled`` puts yup's path label before the message.
+
+        The error's path is strings, indexes included (``["blocks", "0", "__component"]``), as
+        Strapi's lodash ``toPath`` gives it; the label keeps yup's ``blocks[0].__component``."""
+        if labelled and path:
+            message = f"{_label(path)} {message}"
+        shown = [_clip(str(p)) for p in path]
         error: dict[str, Any] = {"path": shown, "message": message, "name": "ValidationError"}
         if value is not MISSING:
             error["value"] = _shown(value)
@@ -105,6 +120,10 @@ class _Run:
         message = (f"must be a `{type_name}` type, but the final value was: `{_print(final)}` "
                    f"(cast from the value `{_print(original)}`).")
         return self.fail(path, message, final)
+
+    def format_error(self, message: str) -> Any:
+        self.format_errors.append(message)
+        return INVALID
 
     def invalid_key(self, path: ErrorPath, key: Any) -> Any:
         """Strapi's ``Invalid key`` for a key the object at ``path`` does not take."""
@@ -143,13 +162,18 @@ class _Run:
                 out[name] = []
                 continue
             elif attr.required and not attr.is_linked and not self.draft:
-                self.fail((*path, name), "must be defined.")
+                if self.publishing:  # the stored draft holds null
+                    self.type_error((*path, name), attr.field.yup_type, None)
+                else:
+                    self.fail((*path, name), "must be defined.")
                 continue
             else:
                 continue
             if value is None:
                 # Strapi's repeatables and dynamic zones are never nullable; relations and media never required.
-                if (attr.required and not attr.is_linked and not self.draft) or many:
+                if self.publishing and attr.required and not attr.is_linked and not many:
+                    self.type_error((*path, name), attr.field.yup_type, None)
+                elif (attr.required and not attr.is_linked and not self.draft) or many:
                     self.fail((*path, name), "cannot be null." if partial else "must be defined.", None)
                 else:
                     out[name] = None
@@ -184,11 +208,11 @@ class _Run:
 
 # -- messages ---------------------------------------------------------------------
 
-def _label(path: list[Any]) -> str:
+def _label(path: ErrorPath) -> str:
     """yup's path text: ``links[0].url``."""
-    text = str(path[0])
+    text = _clip(str(path[0]))
     for part in path[1:]:
-        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+        text += f"[{part}]" if isinstance(part, int) else f".{_clip(str(part))}"
     return text
 
 

@@ -1,7 +1,10 @@
 """JSON in and out, compact like Strapi's, with one encoder built at import.
 
 ``json.dumps`` with any non-default option builds a new encoder per call;
-reusing one instance keeps the C encoder's speed for every response.
+reusing one instance keeps the C encoder's speed for every response. Numbers
+come out as JavaScript's ``JSON.stringify`` writes them (``5`` not ``5.0``,
+``1e-7``, ``0`` for ``-0.0``, ``null`` for NaN): ``jsnumbers`` says how, and
+what it costs (a scan of the text; a second pass only for a body that needs it).
 
 ``loads_strict`` reads JSON from a request as JavaScript's ``JSON.parse`` (and so
 Strapi) does, without Python's extras (NaN, Infinity), and also refuses strings
@@ -19,6 +22,8 @@ import json
 import re
 import uuid
 from typing import Any
+
+from . import jsnumbers
 
 __all__ = ["dumps", "dumpb", "loads", "loads_strict", "default", "JSONValueError", "SURROGATE"]
 
@@ -57,22 +62,49 @@ def default(value: Any) -> Any:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=default)
+# allow_nan=False: a NaN or an infinity raises, and the JavaScript path writes it as null.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=default, allow_nan=False)
 # Lone surrogates (legal in JSON input, e.g. "\\ud800") cannot be UTF-8 encoded;
 # the ASCII encoder escapes them as JSON.stringify does.
-_ASCII_ENCODER = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), default=default)
+_ASCII_ENCODER = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), default=default, allow_nan=False)
+_STRING = {_ENCODER: json.encoder.encode_basestring, _ASCII_ENCODER: json.encoder.encode_basestring_ascii}
 
-#: ``dumps(obj) -> str``, compact, UTF-8 friendly.
-dumps = _ENCODER.encode
+
+def _encode(encoder: json.JSONEncoder, obj: Any) -> str:
+    """``obj`` as compact JSON, numbers written as JavaScript's JSON.stringify writes them (see
+    ``jsnumbers``): the C encoder's text, with the few numbers Python writes otherwise rewritten."""
+    try:
+        text = encoder.encode(obj)
+    except ValueError as exc:
+        if "Circular" in str(exc):
+            raise
+        # a NaN or an infinity: null, as in JavaScript (rare enough for the pure-Python encoder)
+        return jsnumbers.encode(obj, _STRING[encoder], default)
+    # checked here first: a body with neither character (GET /json) costs two scans and no call
+    if "0" in text or "+" in text:
+        return jsnumbers.fix(text) or text
+    return text
+
+
+def dumps(obj: Any) -> str:
+    """``obj`` as compact JSON text, UTF-8 friendly, numbers as JavaScript writes them."""
+    return _encode(_ENCODER, obj)
 
 
 def dumpb(obj: Any) -> bytes:
-    """``obj`` as compact UTF-8 JSON bytes."""
-    text = _ENCODER.encode(obj)
+    """``obj`` as compact UTF-8 JSON bytes, numbers as JavaScript writes them."""
+    # _encode, inlined: every response body comes this way.
+    try:
+        text = _ENCODER.encode(obj)
+    except ValueError:
+        text = _encode(_ENCODER, obj)
+    else:
+        if "0" in text or "+" in text:
+            text = jsnumbers.fix(text) or text
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError:
-        return _ASCII_ENCODER.encode(obj).encode("ascii")
+        return _encode(_ASCII_ENCODER, obj).encode("ascii")
 
 
 loads = json.loads

@@ -81,7 +81,7 @@ class CoreController(Controller):
         """400 for a body that is not ``{"data": {...}}`` or names keys a client may not write."""
         if not isinstance(data, Mapping):
             raise ValidationError('Missing "data" payload in the request body', {})
-        sanitize.check_input(self.ctype, data)
+        sanitize.check_input(self.ctype, data, self.app.content_types)
 
     def sanitize_input(self, data: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
         """The writable part of ``data``: without the timestamps Strapi ignores in a write."""

@@ -50,11 +50,13 @@ def strip_query(schemas: Schemas, uid: str, query: Mapping[str, Any]) -> dict[st
     return privacy.strip_query(schemas, schemas[uid], query)
 
 
-def check_input(model: ContentType, data: Mapping[str, Any]) -> None:
+def check_input(model: ContentType, data: Mapping[str, Any], schemas: Schemas | None = None) -> None:
     """Refuse keys a client may not write, with Strapi's error and details.
 
     The timestamps (``publishedAt`` included: status decides publishing) are
     not refused but ignored, as Strapi 5 ignores them; see ``clean_input``.
+    With ``schemas``, components and dynamic-zone entries are checked too
+    (``Invalid key nope at seo``, the path being the attribute's, without indexes).
     """
     for key in data:
         if key in ("id", "documentId"):
@@ -65,6 +67,37 @@ def check_input(model: ContentType, data: Mapping[str, Any]) -> None:
         if attr is None or key in _SYSTEM or attr.get("writable") is False:
             shown = str(key)[:200]
             raise ValidationError(f"Invalid key {shown}", {"key": shown, "path": None, "source": "body"})
+    if schemas is not None:
+        for key, value in data.items():
+            _check_nested(schemas, model.attributes.get(key), value, str(key))
+
+
+def _check_nested(schemas: Schemas, attr: Any, value: Any, path: str) -> None:
+    """Strapi's unrecognised-field check inside a component or dynamic zone attribute ``attr``.
+
+    Shapes that are wrong (not an object, an unknown component) are left to validation, which words
+    them as yup does; only the keys of well-formed instances are checked here.
+    """
+    if attr is None or attr.type not in ("component", "dynamiczone"):
+        return
+    zone = attr.type == "dynamiczone"
+    items = value if isinstance(value, list) and attr.repeatable else [value]
+    for item in items:
+        if not isinstance(item, Mapping):
+            continue
+        uid = item.get("__component") if zone else attr.component
+        component = schemas.components.get(uid) if isinstance(uid, str) else None
+        if component is None:
+            continue
+        for key, inner in item.items():
+            if key == "id" or (zone and key == "__component"):
+                continue
+            sub = component.attributes.get(key) if isinstance(key, str) else None
+            if sub is None:
+                shown = str(key)[:200]
+                raise ValidationError(f"Invalid key {shown} at {path}", {"key": shown, "path": path,
+                                                                          "source": "body"})
+            _check_nested(schemas, sub, inner, f"{path}.{key}")
 
 
 def strip_private(schemas: Schemas, model: ContentType | Component, entry: Any) -> Any:

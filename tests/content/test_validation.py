@@ -112,7 +112,8 @@ def one_error(attr: str, value: Any) -> dict[str, Any]:
 
 
 def error(path: list[Any], message: str, *value: Any) -> dict[str, Any]:
-    out = {"path": path, "message": message, "name": "ValidationError"}
+    # Strapi's paths are strings, indexes included (lodash's toPath): ["links", "0", "url"].
+    out = {"path": [str(p) for p in path], "message": message, "name": "ValidationError"}
     if value:
         out["value"] = value[0]
     return out
@@ -183,7 +184,7 @@ GOOD = [
     ("flag", True, True), ("flag", False, False), ("flag", "true", True), ("flag", "FALSE", False),
     ("flag", 1, True), ("flag", 0, False), ("flag", "1", True), ("flag", "0", False), ("flag", 1.0, True),
     ("day", "2024-02-29", "2024-02-29"), ("day", "2024-02-29T23:00:00Z", "2024-02-29"),
-    ("at", "09:30", "09:30:00.000"), ("at", "09:30:15", "09:30:15.000"), ("at", "09:30:15.5", "09:30:15.500"),
+    ("at", "09:30:15", "09:30:15.000"), ("at", "09:30:15.5", "09:30:15.500"),
     ("at", "23:59:59.123", "23:59:59.123"),
     ("when", "2024-01-02T03:04:05Z", "2024-01-02T03:04:05.000Z"),
     ("when", "2024-01-02T03:04:05.678+02:00", "2024-01-02T01:04:05.678Z"),
@@ -265,7 +266,9 @@ BAD = [
     ("i32", 1e20, "i32 must be less than or equal to 2147483647", 10**20),
     ("i32", math.inf, "i32 must be an integer", None),
     ("big", 2**63, "big must be less than or equal to 9223372036854775807", 2**63),
-    ("big", "12a", "big " + NAN_FROM.format('"12a"'), None),
+    ("big", "12a", "big must be a valid integer", "12a"),   # Strapi's own test, not yup's number cast
+    ("big", 1.5, "big must be a valid integer", 1.5),
+    ("big", True, "big must be a valid integer", True),
     ("f", 3, "f must be less than or equal to 2.5", 3),
     ("f", -2, "f must be greater than or equal to -1.5", -2),
     ("f", "x", "f " + NAN_FROM.format('"x"'), None),
@@ -274,19 +277,6 @@ BAD = [
     ("flag", "maybe", 'flag must be a `boolean` type, but the final value was: `"maybe"`.', "maybe"),
     ("flag", 2, "flag must be a `boolean` type, but the final value was: `2`.", 2),
     ("flag", {}, "flag must be a `boolean` type, but the final value was: `{}`.", {}),
-    ("day", "2024-02-30", "day must be a valid date (YYYY-MM-DD)", "2024-02-30"),
-    ("day", "yesterday", "day must be a valid date (YYYY-MM-DD)", "yesterday"),
-    ("day", 5, "day must be a valid date (YYYY-MM-DD)", 5),
-    ("at", "24:00", "at must be a valid time (HH:mm:ss.SSS)", "24:00"),
-    ("at", "9:30", "at must be a valid time (HH:mm:ss.SSS)", "9:30"),
-    ("at", "09:60", "at must be a valid time (HH:mm:ss.SSS)", "09:60"),
-    ("at", "09:30:00.1234", "at must be a valid time (HH:mm:ss.SSS)", "09:30:00.1234"),
-    ("at", 930, "at must be a valid time (HH:mm:ss.SSS)", 930),
-    ("when", "2024-13-01T00:00:00Z", "when must be a valid datetime (ISO 8601, or a timestamp in milliseconds)",
-     "2024-13-01T00:00:00Z"),
-    ("when", "soon", "when must be a valid datetime (ISO 8601, or a timestamp in milliseconds)", "soon"),
-    ("when", True, "when must be a valid datetime (ISO 8601, or a timestamp in milliseconds)", True),
-    ("stamp", 10**20, "stamp must be a valid datetime (ISO 8601, or a timestamp in milliseconds)", 10**20),
     ("content", "text", 'content must be a `array` type, but the final value was: `"text"`.', "text"),
     ("author", True, "author must be a documentId, an id, or an object with a documentId or an id", True),
     ("author", "", "author must be a documentId, an id, or an object with a documentId or an id", ""),
@@ -330,6 +320,45 @@ def test_rejects(attr, value, message, shown):
 ])
 def test_rejects_inside_a_value(attr, value, path, message, shown):
     assert one_error(attr, value) == error(path, message, shown)
+
+
+@pytest.mark.parametrize("attr, value, message", [
+    ("day", "2024-02-30", "Invalid format, expected yyyy-MM-dd"),
+    ("day", "yesterday", "Invalid format, expected yyyy-MM-dd"),
+    ("day", 5, "Invalid format, expected yyyy-MM-dd"),
+    ("at", "24:00:00", "Invalid time format, expected HH:mm:ss.SSS"),
+    ("at", "09:30", "Invalid time format, expected HH:mm:ss.SSS"),   # seconds are required
+    ("at", "9:30:00", "Invalid time format, expected HH:mm:ss.SSS"),
+    ("at", "09:60:00", "Invalid time format, expected HH:mm:ss.SSS"),
+    ("at", "09:30:00.1234", "Invalid time format, expected HH:mm:ss.SSS"),
+    ("at", 930, "Invalid time format, expected HH:mm:ss.SSS"),
+    ("when", "2024-13-01T00:00:00Z", "Invalid format, expected a timestamp or an ISO date"),
+    ("when", "soon", "Invalid format, expected a timestamp or an ISO date"),
+    ("when", True, "Invalid format, expected a timestamp or an ISO date"),
+    ("stamp", 10**20, "Invalid format, expected a timestamp or an ISO date"),
+])
+def test_unreadable_dates_times_and_datetimes(attr, value, message):
+    # Strapi's validator lets these through and its storage step refuses them: a fixed message, no field
+    # name, empty details; and only when nothing else failed, since yup's errors come first.
+    err = errors_of(KITCHEN, {attr: value}, partial=True)
+    assert (err.message, err.details) == (message, {})
+    err = errors_of(KITCHEN, {attr: value, "s": 1}, partial=True)
+    assert err.details["errors"] == [error(["s"], "s must be a `string` type, but the final value was: `1`.", 1)]
+
+
+def test_a_missing_required_value_when_publishing_is_a_type_error_on_null():
+    # A draftAndPublish document is published from its stored draft, where what was not sent is null.
+    err = errors_of(THING_T, {"steps": [{"text": "t"}]})
+    assert err.details["errors"] == [error(["must"], "must must be defined.")]
+    with pytest.raises(ValidationError) as info:
+        validate(THING_T, {"steps": [{}], "count": None}, schemas=SCHEMAS, publishing=True)
+    assert info.value.details["errors"] == [
+        error(["must"], "must must be a `string` type, but the final value was: `null`.", None),
+        error(["steps", 0, "text"], "steps[0].text must be a `string` type, but the final value was: `null`.", None),
+    ]
+    with pytest.raises(ValidationError) as info:
+        validate(THING_T, {"must": None}, schemas=SCHEMAS, partial=True, publishing=True)
+    assert info.value.message == "must must be a `string` type, but the final value was: `null`."
 
 
 def test_unknown_relation_key():
@@ -532,6 +561,9 @@ def test_fuzz_returns_or_raises_validation_error(data, partial):
     try:
         result = validate(KITCHEN, data, schemas=SCHEMAS, partial=partial)
     except ValidationError as exc:
+        if exc.details == {}:  # a date, time or datetime Strapi cannot read
+            assert exc.message.startswith(("Invalid format, expected", "Invalid time format, expected"))
+            return
         errors = exc.details["errors"]
         single = errors[0]["message"] if len(errors) == 1 else f"{len(errors)} errors occurred"
         assert errors and exc.message == single

@@ -82,21 +82,30 @@ _NUMBER_ANSWERS = {
 }
 
 
+#: A biginteger is checked by Strapi's own test, not yup's number cast: anything but digits is this.
+_BIG_INVALID = "big must be a valid integer"
+
+
 @pytest.mark.parametrize("attr", ["i", "big", "f", "dec"])
 @pytest.mark.parametrize("head, unit, tail, kind", _NUMBER_CASES,
                          ids=[f"{h!r}+{u!r}*n+{t[:4]!r}" for h, u, t, _ in _NUMBER_CASES])
 def test_number_checks_finish_on_1mb_strings(attr, head, unit, tail, kind):
     verdict, message = finishes(answer, attr, adversarial(head, unit, tail))
     assert verdict == "error"
-    if kind == "NaN":
+    if attr == "big":
+        digits = head == "" and unit == "1" and tail == ""
+        assert message == ("big must be less than or equal to 9223372036854775807" if digits else _BIG_INVALID)
+    elif kind == "NaN":
         assert message.startswith(nan(attr))
-    elif head == "0x" and attr in ("i", "big"):  # exact: a huge integer, over the column's range
-        assert message == {"i": "i must be less than or equal to 2147483647",
-                           "big": "big must be less than or equal to 9223372036854775807"}[attr]
+    elif head == "0x" and attr == "i":  # exact: a huge integer, over the column's range
+        assert message == "i must be less than or equal to 2147483647"
     else:
         assert message == _NUMBER_ANSWERS[attr]
 
 
+# Strapi's fixed messages for a date, time or datetime it cannot read (no field name in them).
+DATE, TIME = "Invalid format, expected yyyy-MM-dd", "Invalid time format, expected HH:mm:ss.SSS"
+DATETIME = "Invalid format, expected a timestamp or an ISO date"
 _TEXT_CASES = [
     ("mail", "", "a", "", "error", "mail must be a valid email"),
     ("mail", "a@", "a-", "", "error", "mail must be a valid email"),
@@ -108,15 +117,15 @@ _TEXT_CASES = [
     ("mail", "x@", "a.", "com", "ok", "x@" + "a." * 19),
     ("slug", "", "a", "!", "error", 'slug must match the following: "/^[A-Za-z0-9-_.~]*$/"'),
     ("slug", "", "a-", "", "ok", "a-" * 20),
-    ("day", "2020-01-01T00:00:00.", "1", "x", "error", "day must be a valid date (YYYY-MM-DD)"),
-    ("day", "2020-01-01T00:00:00.", "1", "+0", "error", "day must be a valid date (YYYY-MM-DD)"),
+    ("day", "2020-01-01T00:00:00.", "1", "x", "error", DATE),
+    ("day", "2020-01-01T00:00:00.", "1", "+0", "error", DATE),
     ("day", "2020-01-01T00:00:00.", "1", "", "ok", "2020-01-01"),
     ("when", "2020-01-01T00:00:00.", "1", "Zx",
-     "error", "when must be a valid datetime (ISO 8601, or a timestamp in milliseconds)"),
-    ("when", "", "1", "", "error", "when must be a valid datetime (ISO 8601, or a timestamp in milliseconds)"),
+     "error", DATETIME),
+    ("when", "", "1", "", "error", DATETIME),
     ("when", "2020-01-01T00:00:00.", "1", "Z", "ok", "2020-01-01T00:00:00.111Z"),
-    ("at", "00:00:00.", "1", "", "error", "at must be a valid time (HH:mm:ss.SSS)"),
-    ("at", "", "0", "", "error", "at must be a valid time (HH:mm:ss.SSS)"),
+    ("at", "00:00:00.", "1", "", "error", TIME),
+    ("at", "", "0", "", "error", TIME),
     ("flag", "", "t", "", "error", "flag must be a `boolean` type, but the final value was: `\"ttt"),
     ("flag", "", "1", "", "error", "flag must be a `boolean` type, but the final value was: `\"111"),
     ("cover", "", "1", "", "error", "cover must be a file id or an object with an id"),

@@ -33,6 +33,21 @@ def test_strip_private_at_every_depth(schemas):
         "zone": [{"__component": "shared.seo"}]}
 
 
+def test_check_input_inside_components_and_dynamic_zones(schemas):
+    # Strapi's unrecognised-field check: the attribute's path, without indexes (strapi-rich 55).
+    model = schemas["api::doc.doc"]
+    check_input(model, {"seo": {"id": 1, "title": "t", "token": "x"},
+                        "zone": [{"__component": "shared.seo", "id": 2, "title": "t"}]}, schemas)
+    for data, path in (({"seo": {"title": "t", "nope": 1}}, "seo"),
+                       ({"zone": [{"__component": "shared.seo"}, {"__component": "shared.seo", "nope": 1}]}, "zone")):
+        with pytest.raises(ValidationError) as err:
+            check_input(model, data, schemas)
+        assert (err.value.message, err.value.details) == (f"Invalid key nope at {path}",
+                                                          {"key": "nope", "path": path, "source": "body"})
+    # shapes that are wrong are validation's to word
+    check_input(model, {"seo": "x", "zone": [{"__component": "shared.nope", "nope": 1}, 3]}, schemas)
+
+
 def test_check_input(schemas):
     model = schemas["api::doc.doc"]
     check_input(model, {"title": "x", "note": "private but writable"})

@@ -152,6 +152,11 @@ class Checks(Protocol):
         """Record Strapi's ``Invalid key <key>`` for a key ``path`` does not take. Returns INVALID."""
         ...
 
+    def format_error(self, message: str) -> Any:
+        """Record a value Strapi's validator lets through and its storage step refuses (a date it
+        cannot parse): a 400 with ``message`` and empty details, if nothing else failed. Returns INVALID."""
+        ...
+
     def mark(self) -> int:
         """A mark to pass to ``ok_since``."""
         ...
@@ -192,6 +197,8 @@ class FieldType:
     from_db: Decoder | None = None
     #: the same for a value inside a component's JSON
     from_json: Decoder | None = None
+    #: the yup schema type Strapi validates this type with, as its typeError names it (``string``)
+    yup_type: str = "mixed"
 
     def check(self, attr: AttributeView) -> None:
         """Check the attribute's schema options; raise FieldError naming the option."""

@@ -35,6 +35,7 @@ class BooleanField(ScalarField):
     """``boolean``."""
 
     name = "boolean"
+    yup_type = "boolean"
     column_type = ColumnType.BOOLEAN
     from_db = bool
     from_json = bool

@@ -4,7 +4,10 @@ Stored as ISO 8601 text that sorts in time order: ``YYYY-MM-DD``,
 ``HH:mm:ss.SSS``, and instants in UTC with milliseconds and ``Z``
 (``2026-01-02T03:04:05.000Z``), which is also how Strapi returns them.
 Bodies may send any ISO 8601 form (an offset is converted to UTC, none means
-UTC) or, for instants, epoch milliseconds.
+UTC) or, for instants, epoch milliseconds. A value in no form Strapi reads is
+refused with Strapi's fixed message and empty details (``Invalid format,
+expected yyyy-MM-dd``): Strapi's validator lets it through and its storage
+step refuses it, so it is no yup error.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ __all__ = ["DateField", "TimeField", "DateTimeField", "TimestampField", "cast_da
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})"
                   r"(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?"
                   r"(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$")
-_TIME = re.compile(r"^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$")
+# Seconds are required, as Strapi's parser requires them ("07:05" is refused).
+_TIME = re.compile(r"^(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?$")
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 
@@ -102,7 +106,7 @@ class DateField(ScalarField):
                 return f"{day.year:04d}-{day.month:02d}-{day.day:02d}"
             except ValueError:
                 pass
-        return run.fail(path, "must be a valid date (YYYY-MM-DD)", value)
+        return run.format_error("Invalid format, expected yyyy-MM-dd")
 
     def value_schema(self, attr: AttributeView, refs: SchemaRefs, input: bool) -> JSONSchema:
         return {"type": "string", "format": "date"}
@@ -130,10 +134,10 @@ class TimeField(ScalarField):
             return f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}.{value.microsecond // 1000:03d}"
         match = _TIME.match(value) if isinstance(value, str) else None
         if match:
-            hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
+            hour, minute, second = int(match[1]), int(match[2]), int(match[3])
             if hour < 24 and minute < 60 and second < 60:
                 return f"{hour:02d}:{minute:02d}:{second:02d}.{(match[4] or '').ljust(3, '0')}"
-        return run.fail(path, "must be a valid time (HH:mm:ss.SSS)", value)
+        return run.format_error("Invalid time format, expected HH:mm:ss.SSS")
 
     def value_schema(self, attr: AttributeView, refs: SchemaRefs, input: bool) -> JSONSchema:
         return {"type": "string", "format": "time"}
@@ -156,7 +160,7 @@ class DateTimeField(ScalarField):
             except OverflowError:  # an instant before year 1 or after 9999 in UTC
                 moment = None
         if moment is None:
-            return run.fail(path, "must be a valid datetime (ISO 8601, or a timestamp in milliseconds)", value)
+            return run.format_error("Invalid format, expected a timestamp or an ISO date")
         return (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:{moment.minute:02d}:"
                 f"{moment.second:02d}.{moment.microsecond // 1000:03d}Z")
 

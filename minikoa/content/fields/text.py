@@ -34,6 +34,7 @@ class StringField(ScalarField):
     """``string``: a short text, with ``minLength``, ``maxLength`` and ``regex``."""
 
     name = "string"
+    yup_type = "string"
     column_type = ColumnType.TEXT
 
     def validate(self, run: Checks, attr: AttributeView, value: Any, path: ErrorPath) -> Any:
@@ -138,6 +139,7 @@ class EnumerationField(ScalarField):
     """``enumeration``: one of the strings of ``enum``."""
 
     name = "enumeration"
+    yup_type = "string"
     column_type = ColumnType.TEXT
 
     def check(self, attr: AttributeView) -> None:

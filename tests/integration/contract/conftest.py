@@ -1,7 +1,9 @@
-"""gunicorn serving the contract project (and its draft-and-publish variant), seeded as Strapi was."""
+"""gunicorn serving the contract projects (the blog-like one, its draft-and-publish variant, the rich
+schema), seeded as Strapi was."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 from collections.abc import Iterator
@@ -17,6 +19,8 @@ PROJECT = FIXTURES / "contract-project"
 #: Copied over PROJECT for the recordings of auth/: the note type and the authenticated role's grant.
 AUTH_OVERLAY = FIXTURES / "contract-auth-project"
 ARTICLE_SCHEMA = Path("src/api/article/content-types/article/schema.json")
+#: The rich schema (every attribute type, components, a dynamic zone, D&P, a single type) and its seed.
+RICH = FIXTURES / "strapi-rich"
 
 
 def start(project: Path, database: Path) -> Server:
@@ -102,6 +106,38 @@ def auth_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     try:
         served = Served(server)
         served.seed = seed(server.port)
+        yield served
+    finally:
+        server.stop()
+
+
+def rich_seed(url: str) -> dict:
+    """Run the recording's own seed (``strapi-rich/seed.py``, unchanged) against ``url``: name -> our
+    documentId per type (``tags``, ``makers``, ``products``)."""
+    spec = importlib.util.spec_from_file_location("strapi_rich_seed", RICH / "seed.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    state = module.seed(url)
+    assert module.check_seeded(state) is None, state
+    return state
+
+
+@pytest.fixture(scope="module")
+def rich(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The rich project on a fresh database, seeded by the recording's seed; the recorded seed's
+    documentIds (``seed-state.json``) mapped to ours by name."""
+    root = tmp_path_factory.mktemp("contract-rich")
+    project = root / "project"
+    shutil.copytree(RICH / "project", project, ignore=shutil.ignore_patterns(".tmp", "__pycache__"))
+    server = start(project, root / "rich.db")
+    try:
+        served = Served(server)
+        ours = rich_seed(server.url)
+        recorded = json.loads((RICH / "seed-state.json").read_text())
+        for plural in ("tags", "makers", "products"):
+            for name, document_id in recorded[plural].items():
+                served.ids.map(document_id, ours[plural][name])
         yield served
     finally:
         server.stop()

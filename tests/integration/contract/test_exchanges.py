@@ -20,6 +20,7 @@ from .recording import (
     compare,
     expected_from,
     index_commands,
+    json_method_not_allowed,
     read_recording,
     recorded_document_ids,
 )
@@ -58,10 +59,7 @@ def _syntax_error(body: object) -> bool:
 
 
 def _method_not_allowed(expected: Expected, ids: DocumentIds) -> Expected:
-    expected.headers["Content-Type"] = "application/json; charset=utf-8"
-    expected.body = {"data": None, "error": {"status": 405, "name": "MethodNotAllowedError",
-                                             "message": "Method Not Allowed", "details": {}}}
-    return expected
+    return json_method_not_allowed(expected)
 
 
 def _not_found_as_admin(expected: Expected, ids: DocumentIds) -> Expected:
