@@ -9,6 +9,7 @@ import pytest
 
 from minikoa import App
 from minikoa.cli import main
+from tests.cli.test_listings import tree
 from tests.conftest import write_project
 
 SCHEMA = '{"kind": "collectionType", "info": {"singularName": "note", "pluralName": "notes"}, ' \
@@ -34,10 +35,14 @@ def test_the_console_has_the_built_app(root, monkeypatch, capsys):
     assert "console: `app` is" in captured.err  # the banner
 
 
-def test_openapi_prints_the_document_or_says_it_is_not_there(root, capsys):
-    code = main(["openapi", str(root)])
-    if hasattr(App, "openapi"):
-        assert code == 0 and json.loads(capsys.readouterr().out)["openapi"].startswith("3.1")
-    else:
-        assert code == 2
-        assert capsys.readouterr().err == "minikoa: error: the OpenAPI document is not available in this version\n"
+def test_openapi_prints_the_apps_document_and_writes_nothing(root, capsys):
+    before = tree(root)
+    assert main(["openapi", str(root)]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["openapi"].startswith("3.1") and "/api/notes" in printed["paths"]
+    assert tree(root) == before and not (root.parent / "data.db").exists()
+    app = App.load(root)
+    try:
+        assert printed == app.openapi()
+    finally:
+        app.destroy()

@@ -45,8 +45,10 @@ def test_its_secrets_are_fresh_and_strapis(made, tmp_path):
 
 def test_its_api_answers_at_once(made, tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_FILENAME", str(tmp_path / "data.db"))
-    for key in ("JWT_SECRET", "API_TOKEN_SALT", "APP_KEYS", "ADMIN_TOKEN"):
+    dotenv = ("JWT_SECRET", "API_TOKEN_SALT", "APP_KEYS", "ADMIN_TOKEN", "HOST", "PORT")
+    for key in dotenv:
         monkeypatch.delenv(key, raising=False)  # the project's .env gives them
+    unset = [key for key in dotenv if key not in os.environ]
     app = App.load(made)
     try:
         client = app.test_client()
@@ -56,7 +58,7 @@ def test_its_api_answers_at_once(made, tmp_path, monkeypatch):
         assert not (made / ".tmp" / "jwt-secret").exists()  # the secrets came from .env
     finally:
         app.destroy()
-        for key in ("JWT_SECRET", "API_TOKEN_SALT", "APP_KEYS", "ADMIN_TOKEN", "HOST", "PORT"):
+        for key in unset:
             os.environ.pop(key, None)  # load_dotenv set them for this process
 
 
