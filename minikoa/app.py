@@ -41,7 +41,7 @@ from .plugins.openapi import mount as mount_openapi
 from .plugins.users_permissions import ApiTokens, Jwt, Permissions, RouteAuth, mount_api_token_admin
 from .project import policies as _policies
 from .project import resolve as _resolve
-from .project.config import Config, load_dotenv
+from .project.config import Config, ConfigError, load_dotenv
 from .project.loader import LoadError, load_project
 from .project.registry import ClassRegistry, Controller, Registry, Service
 from .project.routes import check_config, check_method, check_path, check_route
@@ -229,8 +229,11 @@ class App:
         root = Path(path).resolve()
         if not root.is_dir():
             raise LoadError(f"{path}: no such project folder")
-        load_dotenv(root / ".env")
-        config = Config.load(root / "config")
+        try:
+            load_dotenv(root / ".env")
+            config = Config.load(root / "config")
+        except ConfigError as exc:  # it names the file (and line): a load error like any other
+            raise LoadError(str(exc)) from exc
         try:
             check_client(config.get("database.connection") or {})
         except ValueError as exc:  # before anything runs: the file at fault, not a failed first query

@@ -206,6 +206,12 @@ def _run(args: argparse.Namespace) -> int:
                                     args.draft_and_publish))
     for path in written:
         print(f"created {path}")
+    if args.kind == "content-type":
+        uid = f"api::{args.api or args.name}.{args.name}"
+        plural = args.plural or plural_of(args.name)
+        actions = ", ".join(f'"{uid}.{a}"' for a in (("find",) if args.single else ("find", "findOne")))
+        print(f"\n/api/{plural} is closed until a role is granted its actions, e.g. in src/index.py's bootstrap:\n"
+              f"  app.permissions.grant(\"public\", [{actions}])")
     return 0
 
 

@@ -10,6 +10,7 @@ and is not empty is refused (exit 2), so nothing is ever overwritten.
 from __future__ import annotations
 
 import argparse
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ def _run(args: argparse.Namespace) -> int:
     create(path)
     print(f"Created a minikoa project in {path.resolve()}\n")
     print("Next:")
-    print(f"  cd {args.path}")
+    print(f"  cd {shlex.quote(args.path)}")
     print("  minikoa develop")
     return 0
 

@@ -25,6 +25,7 @@ def test_a_content_type_with_its_attributes_is_served_at_once(root, capsys):
     assert generate(root, "content-type", "book", "title:string:required", "pages:integer", "isbn:string:unique") == 0
     out = capsys.readouterr().out
     assert out.count("created ") == 4
+    assert 'app.permissions.grant("public", ["api::book.book.find", "api::book.book.findOne"])' in out
     schema = json.loads((root / "src/api/book/content-types/book/schema.json").read_text())
     assert schema["info"] == {"singularName": "book", "pluralName": "books", "displayName": "Book"}
     assert schema["attributes"] == {"title": {"type": "string", "required": True}, "pages": {"type": "integer"},

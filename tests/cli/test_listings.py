@@ -125,3 +125,12 @@ def test_debug_adds_the_traceback(project, capsys):
 def test_no_project_there(tmp_path, capsys):
     assert main(["routes", str(tmp_path / "nowhere")]) == 1
     assert capsys.readouterr().err == f"minikoa: error: {tmp_path / 'nowhere'}: no such project folder\n"
+
+
+def test_a_config_file_that_fails_names_its_line_without_a_traceback(project, capsys):
+    root = project({"config/server.py": "def config(env):\n    port = env.int('PORT', 1337)\n"
+                                        "    return {'port': port, 'host': undefined_host}\n"})
+    assert main(["routes", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert err == (f"minikoa: error: {root / 'config/server.py'}:3: config(env) failed: NameError: "
+                   "name 'undefined_host' is not defined\n")

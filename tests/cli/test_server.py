@@ -85,11 +85,12 @@ def test_develop_reloads_after_a_change_and_survives_a_mistake(shop, tmp_path):
     assert _alive_in_group(server.proc.pid) == []  # no worker outlived the master
 
 
-def test_start_serves_a_one_file_app_with_gunicorns_access_line(tmp_path):
+def test_a_one_file_app_is_served_with_gunicorns_access_line_and_serve_is_starts_old_name(tmp_path):
     (tmp_path / "hello.py").write_text("from minikoa import App\n\napp = App()\n\n\n@app.get('/hello/:name')\n"
                                        "def hello(ctx):\n    return {'hello': ctx.params['name']}\n")
-    url = f"http://127.0.0.1:{free_port()}"
-    server = Command("start", "hello:app", "--bind", url[7:], "--workers", "1", cwd=tmp_path)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = Command("serve", "hello:app", "--host", "127.0.0.1", "--port", str(port), "--workers", "1", cwd=tmp_path)
     try:
         answer = server.wait_for(url + "/hello/ada", lambda a: a.status_code == 200, what="a one-file app")
         assert answer.json() == {"hello": "ada"}
