@@ -1,19 +1,17 @@
-"""``minikoa start`` and ``minikoa develop`` on a new project, over real processes on 127.0.0.1."""
+"""``minikoa start`` (and ``serve``) over real processes on 127.0.0.1."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 import requests
 
 from minikoa.cli import main
 from tests.cli.processes import CLEAN, Command
-from tests.conftest import ROOT, _alive_in_group, free_port
+from tests.conftest import ROOT, free_port
 
 
 @pytest.fixture
@@ -56,33 +54,6 @@ def test_start_refuses_production_without_secrets_before_any_worker(shop, tmp_pa
     assert done.returncode == 1
     assert "no JWT secret in production: set JWT_SECRET" in done.stderr and "Traceback" not in done.stderr
     assert "Booting worker" not in done.stderr and not (shop / ".tmp").exists()
-
-
-def test_develop_reloads_after_a_change_and_survives_a_mistake(shop, tmp_path):
-    url = f"http://127.0.0.1:{free_port()}"
-    subtitle = url + "/api/articles?fields[0]=subtitle"
-    server = Command("develop", str(shop), "--bind", url[7:], cwd=tmp_path)
-    try:
-        server.wait_for(subtitle, lambda a: a.status_code == 400, what="before the change")  # no such field yet
-        schema_file = shop / "src/api/article/content-types/article/schema.json"
-        schema = json.loads(schema_file.read_text())
-        schema["attributes"]["subtitle"] = {"type": "string"}
-        schema_file.write_text(json.dumps(schema, indent=2))
-        server.wait_for(subtitle, lambda a: a.status_code == 200, timeout=30, what="after a schema change")
-
-        controller = shop / "src/api/article/controllers/article.py"
-        good = controller.read_text()
-        controller.write_text(good + "\nbroken(\n")
-        broken = server.wait_for(url + "/api/articles", lambda a: a.status_code == 500, timeout=30,
-                                 what="after a mistake")
-        assert f"{controller}:" in broken.json()["error"]["message"] and "syntax error" in broken.text
-        controller.write_text(good)
-        server.wait_for(url + "/api/articles", lambda a: a.status_code == 200, timeout=30, what="after the fix")
-    finally:
-        output = server.stop()
-    assert "reloading" in output and "the project did not load" in output and "Traceback" not in output
-    time.sleep(0.2)
-    assert _alive_in_group(server.proc.pid) == []  # no worker outlived the master
 
 
 def test_a_one_file_app_is_served_with_gunicorns_access_line_and_serve_is_starts_old_name(tmp_path):
