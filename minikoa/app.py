@@ -224,7 +224,9 @@ class App:
         ``build=False`` reads every file, registers everything and mounts the
         routes, and checks every name they use (``check``), but runs nothing:
         no database, no middleware factory, no ``bootstrap``, no secret made
-        in ``.tmp`` (what ``minikoa routes`` and the other listings need).
+        in ``.tmp`` (what ``minikoa routes`` and the other listings need). Such
+        an app is for looking at, not for serving: load the project again to
+        serve it.
         """
         root = Path(path).resolve()
         if not root.is_dir():

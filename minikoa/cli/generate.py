@@ -218,8 +218,8 @@ def _run(args: argparse.Namespace) -> int:
 def add_commands(sub: Any) -> None:
     parser = sub.add_parser(
         "generate", help="write a new api, controller, service, policy, middleware or content-type",
-        description="Write the files of a new api, controller, service, policy, middleware or content-type, "
-                    "as Strapi's generators do, in Python. Existing files are never overwritten.",
+        description="Write the files of a new api, controller, service, policy, middleware or\n"
+                    "content-type, as Strapi's generators do, in Python. Existing files are never\noverwritten.",
         epilog="examples:\n  minikoa generate content-type book title:string:required pages:integer\n"
                "  minikoa generate policy is-owner --api book",
         formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -143,9 +143,11 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_server_options(parser: argparse.ArgumentParser, workers: int) -> None:
+def add_server_options(parser: argparse.ArgumentParser, workers: int, one_file: bool = False) -> None:
+    """The options ``start`` and ``develop`` share (``one_file``: PATH may be ``module:attribute``)."""
+    also = "; or a one-file app as module:attribute" if one_file else ""
     parser.add_argument("project", nargs="?", default=".", metavar="PATH",
-                        help="the project folder (default: .); start also takes a one-file app as module:attribute")
+                        help=f"the project folder (default: .){also}")
     parser.add_argument("--bind", "-b", metavar="HOST:PORT",
                         help="where to listen (default: config/server.py's host and port, 127.0.0.1:1337)")
     parser.add_argument("--workers", "-w", type=int, default=workers, help=f"worker processes (default: {workers})")
@@ -164,7 +166,7 @@ def add_commands(sub: Any) -> None:
         parser = sub.add_parser(name, **({} if hidden else {"help": "serve the project with gunicorn"}),
                                 description="Serve the project at PATH with gunicorn: each worker builds the app "
                                             "(migrations, bootstrap), then answers requests.")
-        add_server_options(parser, workers)
+        add_server_options(parser, workers, one_file=True)
         parser.add_argument("--log-level", choices=list(logs.LEVELS), default="info")
         parser.add_argument("--host", help=argparse.SUPPRESS)  # serve's options before --bind
         parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
