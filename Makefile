@@ -33,7 +33,7 @@ $(VENV)/.lint: setup.py | $(BIN)/python
 
 # The blog example project on gunicorn; its SQLite file is examples/blog/.tmp/data.db.
 run: $(VENV)/.run
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) 'minikoa.wsgi:create_app("examples/blog")'
+	$(BIN)/minikoa start examples/blog --bind $(HOST):$(PORT) --workers $(WORKERS)
 
 
 # The official @strapi/client (pinned in tests/integration/strapi_client/package.json and its lock file) for

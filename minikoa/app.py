@@ -42,7 +42,7 @@ from .plugins.openapi import mount as mount_openapi
 from .plugins.users_permissions import ApiTokens, Jwt, Permissions, RouteAuth, mount_api_token_admin
 from .project import policies as _policies
 from .project import resolve as _resolve
-from .project.config import Config, load_dotenv
+from .project.config import Config, ConfigError, load_dotenv
 from .project.loader import LoadError, load_project
 from .project.registry import ClassRegistry, Controller, Registry, Service
 from .project.routes import check_config, check_method, check_path, check_route
@@ -220,16 +220,25 @@ class App:
         return found
 
     @classmethod
-    def load(cls, path: str | Path, **options: Any) -> App:
+    def load(cls, path: str | Path, *, build: bool = True, **options: Any) -> App:
         """Load the project folder at ``path`` (config/, src/) into a new, built app.
 
         Mistakes raise LoadError naming the file and the name at fault.
+        ``build=False`` reads every file, registers everything and mounts the
+        routes, and checks every name they use (``check``), but runs nothing:
+        no database, no middleware factory, no ``bootstrap``, no secret made
+        in ``.tmp`` (what ``minikoa routes`` and the other listings need). Such
+        an app is for looking at, not for serving: load the project again to
+        serve it.
         """
         root = Path(path).resolve()
         if not root.is_dir():
             raise LoadError(f"{path}: no such project folder")
-        load_dotenv(root / ".env")
-        config = Config.load(root / "config")
+        try:
+            load_dotenv(root / ".env")
+            config = Config.load(root / "config")
+        except ConfigError as exc:  # it names the file (and line): a load error like any other
+            raise LoadError(str(exc)) from exc
         try:
             check_client(config.get("database.connection") or {})
         except ValueError as exc:  # before anything runs: the file at fault, not a failed first query
@@ -245,13 +254,14 @@ class App:
                 app.install(name, plugin_config)
             except ValueError as exc:
                 raise LoadError(f"{root / 'config' / 'plugins.py'}: {exc}") from None
-        load_project(app, root)
+        load_project(app, root, build=build)
         try:
             mount_openapi(app)
         except ValueError as exc:
             raise LoadError(f"{root / 'config' / 'openapi.py'}: {str(exc).removeprefix('config/openapi.py: ')}") \
                 from None
-        atexit.register(app.destroy)
+        if build:
+            atexit.register(app.destroy)
         return app
 
     # -- models ---------------------------------------------------------
@@ -472,6 +482,18 @@ class App:
 
     # -- build ----------------------------------------------------------
 
+    def check(self) -> None:
+        """Resolve every policy and middleware name the routes and the global list use, without making
+        anything (no middleware factory is called), and link the schemas (attribute types, relation
+        targets, components) without touching a database: the mistakes ``build`` would report, for tools
+        that must not run the project's code. Raises what ``build`` would, naming the route or file."""
+        self.content_types.link()
+        for route in self._routes:
+            self._check_route(route)
+        for spec, _, source in self._global:
+            if not callable(spec) or isinstance(spec, str):
+                _resolve.factory_of(self, spec, None, source or "global middlewares")
+
     def build(self) -> Callable[[Context], None]:
         """Compile routes, policies and middlewares into the request handler.
 
@@ -500,6 +522,15 @@ class App:
                 registry.frozen = True
             self._handler = compose(chain, dispatcher(self.router.match))
             return self._handler
+
+    def _check_route(self, route: Route) -> None:
+        """What ``_compile_route`` resolves, without making anything (see ``check``)."""
+        api = route.api
+        _policies.resolve(route.policies, lambda n: _resolve.lookup(self.policies, n, api), route.where,
+                          lambda n: _resolve.suggest(n, self.policies, api))
+        for spec in route.middlewares:
+            if not callable(spec) or isinstance(spec, str):
+                _resolve.factory_of(self, spec, api, route.where)
 
     def _compile_route(self, route: Route) -> Endpoint:
         where = route.where

@@ -20,6 +20,7 @@ import os
 from pathlib import Path
 
 from .app import App
+from .logs import configure
 from .project.loader import LoadError
 
 __all__ = ["create_app"]
@@ -28,12 +29,12 @@ __all__ = ["create_app"]
 def create_app(path: str | Path | None = None) -> App:
     """The project folder at ``path``, or the one-file app ``"module:attribute"``, built and ready to serve.
 
-    When nothing has configured logging yet, INFO and above go to stderr, so
-    the access log and errors show in the server's output.
+    When nothing has configured logging yet, INFO and above go to stderr in
+    minikoa's format (``minikoa.logs``), so the access log and errors show in
+    the server's output.
     """
     if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO,
-                            format="[%(asctime)s] [%(process)d] %(levelname)s %(name)s: %(message)s")
+        configure("info")
     target = path or os.environ.get("MINIKOA_PROJECT", ".")
     if isinstance(target, str) and ":" in target and not Path(target).is_dir():
         return _one_file(target)

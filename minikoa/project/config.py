@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import traceback
 from collections.abc import Iterator, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -226,6 +227,10 @@ def _read_config_file(file: Path, env: Env, load_module: Any) -> Mapping[str, An
                 value = value(env)
             except ConfigError as exc:
                 raise ConfigError(f"{file}: {exc}") from None
+            except Exception as exc:  # the file's own mistake: its line, not a traceback
+                frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(file)]
+                line = f":{frames[-1].lineno}" if frames else ""
+                raise ConfigError(f"{file}{line}: config(env) failed: {type(exc).__name__}: {exc}") from exc
     if file.stem == "middlewares":
         if not isinstance(value, list):
             raise ConfigError(f"{file}: `config` must be a list of middleware names or {{'name': ...}} dicts")

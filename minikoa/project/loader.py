@@ -99,9 +99,11 @@ def _py_files(folder: Path) -> list[Path]:
 
 
 class _ProjectLoader:
-    def __init__(self, app: App, root: Path) -> None:
+    def __init__(self, app: App, root: Path, build: bool = True) -> None:
         self.app = app
         self.root = root
+        #: False: stop once every file is read and every name checked (see ``App.load``).
+        self.build = build
         self.src = root / "src"
         #: (api name or None, file, route dicts) in load order
         self.route_files: list[tuple[str, Path, Any]] = []
@@ -182,6 +184,9 @@ class _ProjectLoader:
                 raise LoadError(str(exc)) from None
 
         try:
+            if not self.build:
+                app.check()  # every name, and nothing run: no database, no factory, no bootstrap
+                return
             app.build()
         except LoadError:
             raise
@@ -217,6 +222,7 @@ def _default_order() -> list[str]:
     return DEFAULT_ORDER
 
 
-def load_project(app: App, root: Path) -> None:
-    """Load the project at ``root`` into ``app`` (made by ``App.load``)."""
-    _ProjectLoader(app, root).load()
+def load_project(app: App, root: Path, build: bool = True) -> None:
+    """Load the project at ``root`` into ``app`` (made by ``App.load``); ``build=False`` stops before
+    anything runs (see ``App.load``)."""
+    _ProjectLoader(app, root, build).load()

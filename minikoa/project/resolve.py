@@ -22,7 +22,7 @@ from .loader import load_module
 if TYPE_CHECKING:
     from ..app import App
 
-__all__ = ["handler", "middleware", "lookup"]
+__all__ = ["handler", "middleware", "factory_of", "lookup"]
 
 
 def suggest(name: str, registry: Mapping[str, Any], api: str | None = None) -> str:
@@ -69,14 +69,18 @@ def handler(app: App, target: Any, api: str | None, where: str) -> tuple[Any, st
                           "(api::<api>.<controller>.<action>)")
     if uid not in app.controllers:
         known = ", ".join(sorted(app.controllers)) or "none"
-        raise LookupError(f"{where}: unknown handler {target!r}: no controller {uid!r} (controllers: {known})")
+        close = difflib.get_close_matches(uid, list(app.controllers), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f" (controllers: {known})"
+        raise LookupError(f"{where}: unknown handler {target!r}: no controller {uid!r}{hint}")
     instance = app.controllers.instance(uid)
     cls = type(instance)
     method = next((m for m in (action, _snake(action)) if callable(getattr(cls, m, None))), None)
     if method is None or action.startswith("_"):
-        actions = ", ".join(sorted(a for a in dir(cls) if not a.startswith("_") and callable(getattr(cls, a))))
+        names = sorted(a for a in dir(cls) if not a.startswith("_") and callable(getattr(cls, a)))
+        close = difflib.get_close_matches(_snake(action), names, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
         raise LookupError(f"{where}: unknown handler {target!r}: controller {uid!r} has no action "
-                          f"{action!r} (actions: {actions or 'none'})")
+                          f"{action!r}{hint} (actions: {', '.join(names) or 'none'})")
     return getattr(instance, method), f"{uid}.{action}"
 
 
@@ -94,8 +98,16 @@ def middleware(app: App, spec: Any, config: dict[str, Any] | None, api: str | No
         return spec
     if isinstance(spec, dict):
         config = spec.get("config", config)
+    factory, name = factory_of(app, spec, api, where)
+    return _make(app, factory, config, name, where)
+
+
+def factory_of(app: App, spec: Any, api: str | None, where: str) -> tuple[Callable[..., Any], str]:
+    """``(factory, name)`` of a named middleware (as ``middleware`` takes it), without calling the factory:
+    what ``minikoa routes`` checks, since a factory may do anything. LookupError for an unknown name."""
+    if isinstance(spec, dict):
         if "resolve" in spec:
-            return _from_file(app, spec["resolve"], config, where)
+            return _file_factory(app, spec["resolve"], where)
         spec = spec.get("name")
     if not isinstance(spec, str):
         raise LookupError(f"{where}: middleware {spec!r} has no name")
@@ -110,10 +122,10 @@ def middleware(app: App, spec: Any, config: dict[str, Any] | None, api: str | No
         factory = lookup(app.middlewares, name, api)
         if factory is None:
             raise LookupError(f"{where}: unknown middleware {spec!r}{suggest(name, app.middlewares, api)}")
-    return _make(app, factory, config, name, where)
+    return factory, name
 
 
-def _from_file(app: App, target: str, config: dict[str, Any] | None, where: str) -> Middleware | None:
+def _file_factory(app: App, target: str, where: str) -> tuple[Callable[..., Any], str]:
     path = Path(target)
     if not path.is_absolute():
         path = (app.root or Path.cwd()) / path
@@ -122,7 +134,7 @@ def _from_file(app: App, target: str, config: dict[str, Any] | None, where: str)
     factory = getattr(load_module(path), "middleware", None)
     if not callable(factory):
         raise LookupError(f"{where}: {path} defines no factory `middleware(config, app)`")
-    return _make(app, factory, config, str(path), where)
+    return factory, str(path)
 
 
 def _make(app: App, factory: Callable[..., Any], config: dict[str, Any] | None, name: str,

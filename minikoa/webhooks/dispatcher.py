@@ -39,6 +39,7 @@ import threading
 import time
 import weakref
 from typing import Any, Protocol, TypedDict
+from urllib.parse import urlsplit
 
 import requests
 
@@ -226,6 +227,9 @@ class Dispatcher:
         except requests.RequestException as exc:
             error = f"{type(exc).__name__}: {str(exc)[:200]}"
         duration = (time.monotonic() - started) * 1000
+        # One line per attempt, for whoever watches the server: the host only (a URL may carry a token).
+        log.info("webhook %s: %s to %s: %s (attempt %d, %.0f ms)", row["webhook_id"], row["event"],
+                 urlsplit(hook["url"]).hostname, status if error is None else error, attempt, duration)
         if error is None:
             self._finish(row, attempt, "delivered", status, None, duration)
         elif status == 410:

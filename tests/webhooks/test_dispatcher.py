@@ -112,6 +112,24 @@ def test_any_2xx_is_success_and_anything_else_a_failed_attempt(make_app, receive
     assert len(receiver.hits()) == len(codes)
 
 
+def test_each_attempt_logs_one_line_with_event_host_status_attempt_and_duration(make_app, receiver, caplog):
+    app = make_app({"schedule": []})
+    receiver.always("/ok", Reply(200))
+    receiver.always("/down", Reply(503))
+    ok = app.webhooks.create(name="ok", url=receiver.url("/ok?token=secret"), events=["entry.create"])
+    down = app.webhooks.create(name="down", url=receiver.url("/down"), events=["entry.create"])
+    with caplog.at_level(logging.INFO, logger="minikoa.webhooks"):
+        note(app)
+        settled(app, ok["id"])
+        settled(app, down["id"])
+    lines = [r.getMessage() for r in caplog.records if r.name == "minikoa.webhooks"]
+    assert len(lines) == 2 and "token" not in " ".join(lines)
+    assert re.fullmatch(rf"webhook {ok['id']}: entry\.create to 127\.0\.0\.1: 200 \(attempt 1, \d+ ms\)",
+                        next(line for line in lines if line.startswith(f"webhook {ok['id']}:")))
+    assert re.fullmatch(rf"webhook {down['id']}: entry\.create to 127\.0\.0\.1: HTTP 503 \(attempt 1, \d+ ms\)",
+                        next(line for line in lines if line.startswith(f"webhook {down['id']}:")))
+
+
 @pytest.mark.parametrize("code", [301, 302, 303, 307, 308])
 def test_redirects_are_not_followed(make_app, receiver, code):
     app = make_app({"schedule": [0.1]})

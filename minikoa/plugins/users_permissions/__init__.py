@@ -34,9 +34,10 @@ from typing import TYPE_CHECKING, Any
 from ...content.privacy import strip
 from ...project.config import environment_name
 from .api_token_admin import mount_admin as mount_api_token_admin
-from .api_tokens import ApiTokens, ApiTokenStrategy, salt_for
+from .api_tokens import ApiTokens, ApiTokenStrategy, configured_salt, salt_for
 from .auth import Auth, RouteAuth, Strategy
-from .jwt import Jwt, JwtStrategy, secret_for
+from .jwt import Jwt, JwtStrategy, configured_secret, secret_for
+from .lazy import Lazy
 from .permissions import Ability, Permissions
 from .policies import POLICIES
 from .routes import mount
@@ -59,9 +60,17 @@ def install(app: App, config: Mapping[str, Any]) -> None:
     permissions = Permissions(lambda: app.db, lambda: app.actions)
     app.permissions = permissions
     folder = (app.root or Path.cwd()) / ".tmp"
+    environment = environment_name()
+    # A configured secret and salt are checked now (production refuses to start without them); a development
+    # one is made in .tmp/ only when the app is built to serve or first needs it, so that loading a project to
+    # list its routes writes nothing.
+    secret = configured_secret(config, environment)
+    salt = configured_salt(config, environment)
     jwt_config = config.get("jwt") or {}
-    jwt = Jwt(secret_for(config, folder, environment_name()), jwt_config.get("expiresIn", 30 * 24 * 3600))
+    jwt = Jwt(secret or Lazy(lambda: secret_for(config, folder, environment)),
+              jwt_config.get("expiresIn", 30 * 24 * 3600))
     app.jwt = jwt
+    app.db.on_setup(jwt.ready)
 
     def user(user_id: int, issued_at: int) -> dict[str, Any] | None:
         """The user with ``user_id`` and its role, without private fields (``ctx.state.user``); None when
@@ -74,7 +83,7 @@ def install(app: App, config: Mapping[str, Any]) -> None:
         return strip(app.content_types, app.content_types[USER], found)
 
     app.api_tokens = tokens = ApiTokens(lambda: app.db.db, lambda: app.actions,
-                                        salt_for(config, folder, environment_name()))
+                                        salt or Lazy(lambda: salt_for(config, folder, environment)))
     app.db.on_setup(tokens.setup)
     app.auth = RouteAuth(permissions, [JwtStrategy(jwt, user, permissions), ApiTokenStrategy(tokens)])
     for uid, policy in POLICIES.items():

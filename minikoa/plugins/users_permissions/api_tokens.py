@@ -15,7 +15,9 @@ computes, found through a unique index and compared in constant time. The
 salt is ``config/plugins.py``'s ``users-permissions.config.apiTokenSalt`` or
 ``API_TOKEN_SALT``; in production an app without one does not start, in
 development one is made and kept in ``.tmp/api-token-salt`` (every worker,
-and the next start, use the same). Another salt: every key stops working.
+and the next start, use the same) when the app is built to serve or a key is
+first used, never by merely loading the project. Another salt: every key
+stops working.
 
 **On a request** (``ApiTokenStrategy``, after the JWT strategy):
 ``Authorization: Bearer <key>`` with a key of that shape is looked up; none
@@ -50,9 +52,11 @@ from ...db import ColumnType as T
 from ...errors import ApplicationError, NotFoundError, UnauthorizedError
 from .api_token_input import DAY_MS, LIFESPANS, TYPES, UNSET, Problems, check_create, check_update
 from .auth import Auth
+from .lazy import Lazy
 from .permissions import FULL_ACCESS, Ability
 
-__all__ = ["ApiTokens", "ApiTokenStrategy", "ability_of", "READ_ONLY", "TOKENS", "TABLE", "salt_for", "TYPES",
+__all__ = ["ApiTokens", "ApiTokenStrategy", "ability_of", "READ_ONLY", "TOKENS", "TABLE", "salt_for", "configured_salt",
+           "TYPES",
            "LIFESPANS", "DAY_MS", "UNSET"]
 
 log = logging.getLogger("minikoa.users-permissions")
@@ -81,8 +85,9 @@ _SHOWN = ("id", "name", "description", "type", "permissions", "lifespan", "expir
 _Tokens = list[dict[str, Any]]
 
 
-def salt_for(config: Mapping[str, Any], folder: Path, environment: str) -> str:
-    """The salt: the config's ``apiTokenSalt``, ``API_TOKEN_SALT``, or (outside production) one kept in ``folder``."""
+def configured_salt(config: Mapping[str, Any], environment: str) -> str | None:
+    """The salt the config's ``apiTokenSalt`` or ``API_TOKEN_SALT`` gives; None outside production when
+    neither does (one is then kept in ``.tmp``); a ValueError in production without one, writing nothing."""
     salt = config.get("apiTokenSalt") or os.environ.get("API_TOKEN_SALT")
     if salt:
         if not isinstance(salt, str):
@@ -91,6 +96,16 @@ def salt_for(config: Mapping[str, Any], folder: Path, environment: str) -> str:
     if environment == "production":
         raise ValueError("users-permissions: no API token salt in production: set API_TOKEN_SALT "
                          "(or apiTokenSalt in config/plugins.py)")
+    return None
+
+
+def salt_for(config: Mapping[str, Any], folder: Path, environment: str) -> str:
+    """The salt: the config's ``apiTokenSalt``, ``API_TOKEN_SALT``, or (outside production) one kept in ``folder``."""
+    return configured_salt(config, environment) or _kept_salt(folder)
+
+
+def _kept_salt(folder: Path) -> str:
+    """The development salt in ``folder/api-token-salt``, made by the first process to ask."""
     path = folder / "api-token-salt"
     folder.mkdir(parents=True, exist_ok=True)
     if not path.exists():
@@ -199,13 +214,14 @@ class ApiTokens:
     ``clock()`` is seconds since the epoch (tests may replace it).
     """
 
-    def __init__(self, database: Callable[[], Database], known_actions: Callable[[], set[str]], salt: str,
-                 clock: Callable[[], float] = time.time) -> None:
-        if not isinstance(salt, str) or not salt:
+    def __init__(self, database: Callable[[], Database], known_actions: Callable[[], set[str]],
+                 salt: str | Lazy[str], clock: Callable[[], float] = time.time) -> None:
+        if not isinstance(salt, Lazy) and (not isinstance(salt, str) or not salt):
             raise ValueError("users-permissions: the API token salt must be a non-empty string")
         self._database = database
         self._known = known_actions
-        self._salt = salt.encode()
+        #: The salt, or how to make it on first use (the development one kept in ``.tmp``).
+        self._salt = salt if isinstance(salt, Lazy) else Lazy(lambda: salt)
         self.clock = clock
         self._lock = threading.Lock()
         self._bound: tuple[Database, _Statements] | None = None
@@ -213,8 +229,9 @@ class ApiTokens:
     # -- the table -----------------------------------------------------------------
 
     def setup(self) -> None:
-        """Create or evolve the table and write the statements for the database in use (idempotent;
-        the app's build runs it, and so does the first use of a method before that)."""
+        """Work out the salt, create or evolve the table and write the statements for the database in
+        use (idempotent; the app's build runs it, and so does the first use of a method before that)."""
+        self._salt.get()
         db = self._database()
         with self._lock:
             if self._bound is None or self._bound[0] is not db:
@@ -231,7 +248,7 @@ class ApiTokens:
 
     def digest(self, key: str) -> str:
         """What the table keeps of ``key``: HMAC-SHA512 keyed by the salt, in hex (Strapi's ``hash``)."""
-        return hmac.new(self._salt, key.encode(), hashlib.sha512).hexdigest()
+        return hmac.new(self._salt.get().encode(), key.encode(), hashlib.sha512).hexdigest()
 
     # -- managing tokens -----------------------------------------------------------------
 

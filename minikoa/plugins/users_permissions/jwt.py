@@ -9,7 +9,9 @@ The secret is ``config/plugins.py``'s ``users-permissions.config.jwtSecret``
 or ``JWT_SECRET``. In production (``MINIKOA_ENV``/``NODE_ENV`` =
 ``production``) an app without one does not start. In development one is
 made, kept in ``.tmp/jwt-secret`` beside the database so every worker (and
-the next start) uses the same, and the log says so.
+the next start) uses the same, and the log says so; it is made when the app
+is built to serve or a token is first issued, never by merely loading the
+project (``minikoa routes`` writes nothing).
 """
 
 from __future__ import annotations
@@ -25,9 +27,10 @@ from typing import Any
 import jwt as pyjwt
 
 from .auth import Auth, unauthorized
+from .lazy import Lazy
 from .permissions import Permissions
 
-__all__ = ["Jwt", "JwtStrategy", "secret_for", "DEFAULT_EXPIRES_IN"]
+__all__ = ["Jwt", "JwtStrategy", "secret_for", "configured_secret", "DEFAULT_EXPIRES_IN"]
 
 log = logging.getLogger("minikoa.users-permissions")
 
@@ -39,8 +42,9 @@ _ALGORITHM = "HS256"
 CLOCK_LEEWAY = 5
 
 
-def secret_for(config: Mapping[str, Any], folder: Path, environment: str) -> str:
-    """The JWT secret: the config's, ``JWT_SECRET``, or (outside production) one kept in ``folder``."""
+def configured_secret(config: Mapping[str, Any], environment: str) -> str | None:
+    """The JWT secret the config or ``JWT_SECRET`` gives; None outside production when neither does
+    (one is then kept in ``.tmp``); a ValueError in production without one, writing nothing."""
     secret = config.get("jwtSecret") or os.environ.get("JWT_SECRET")
     if secret:
         if not isinstance(secret, str):
@@ -49,6 +53,16 @@ def secret_for(config: Mapping[str, Any], folder: Path, environment: str) -> str
     if environment == "production":
         raise ValueError("users-permissions: no JWT secret in production: set JWT_SECRET "
                          "(or jwtSecret in config/plugins.py)")
+    return None
+
+
+def secret_for(config: Mapping[str, Any], folder: Path, environment: str) -> str:
+    """The JWT secret: the config's, ``JWT_SECRET``, or (outside production) one kept in ``folder``."""
+    return configured_secret(config, environment) or _kept_secret(folder)
+
+
+def _kept_secret(folder: Path) -> str:
+    """The development secret in ``folder/jwt-secret``, made by the first process to ask."""
     path = folder / "jwt-secret"
     folder.mkdir(parents=True, exist_ok=True)
     try:  # the first process to get here writes it; every other reads it
@@ -71,12 +85,21 @@ def secret_for(config: Mapping[str, Any], folder: Path, environment: str) -> str
 class Jwt:
     """Issues and checks the tokens of users."""
 
-    def __init__(self, secret: str, expires_in: int = DEFAULT_EXPIRES_IN) -> None:
+    def __init__(self, secret: str | Lazy[str], expires_in: int = DEFAULT_EXPIRES_IN) -> None:
         if not isinstance(expires_in, int) or isinstance(expires_in, bool) or expires_in < 1:
             raise ValueError(f"users-permissions: jwt.expiresIn must be a positive number of seconds, "
                              f"not {expires_in!r}")
-        self._secret = secret
+        #: The secret, or how to make it on first use (the development one kept in ``.tmp``).
+        self._source = secret if isinstance(secret, Lazy) else Lazy(lambda: secret)
         self.expires_in = expires_in
+
+    @property
+    def _secret(self) -> str:
+        return self._source.get()
+
+    def ready(self) -> None:
+        """Work out the secret now (the app's build does, so a development one is made at start-up)."""
+        self._source.get()
 
     def issue(self, user_id: int, now: float | None = None) -> str:
         issued = int(time.time() if now is None else now)
