@@ -29,7 +29,7 @@ setup(
         "bench": ["falcon>=4.0", "flask>=3.0"],
         "lint": ["ruff>=0.6", "mypy>=1.10", "import-linter>=2.1", "types-requests>=2.32"],
     },
-    entry_points={"console_scripts": ["minikoa = minikoa.cli:main"]},
+    entry_points={"console_scripts": ["minikoa = minikoa.cli:main"], "pytest11": ["minikoa = minikoa.testing"]},
     classifiers=[
         "Programming Language :: Python :: 3",
         "Topic :: Internet :: WWW/HTTP :: WSGI :: Application",
