@@ -43,6 +43,8 @@ from .plugins.users_permissions import ApiTokens, Jwt, Permissions, RouteAuth, m
 from .project import policies as _policies
 from .project import resolve as _resolve
 from .project.config import Config, ConfigError, load_dotenv
+from .project.config_keys import KNOWN as KNOWN_CONFIG
+from .project.config_keys import check_keys as check_config_keys
 from .project.loader import LoadError, load_project
 from .project.registry import ClassRegistry, Controller, Registry, Service
 from .project.routes import check_config, check_method, check_path, check_route
@@ -239,6 +241,12 @@ class App:
             config = Config.load(root / "config")
         except ConfigError as exc:  # it names the file (and line): a load error like any other
             raise LoadError(str(exc)) from exc
+        for name in KNOWN_CONFIG:
+            try:
+                check_config_keys(name, config.get(name))
+            except ValueError as exc:
+                found = next(iter(sorted((root / "config").glob(f"{name}.*"))), root / "config" / f"{name}.py")
+                raise LoadError(f"{found}: {exc}") from None
         try:
             check_client(config.get("database.connection") or {})
         except ValueError as exc:  # before anything runs: the file at fault, not a failed first query
