@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 1337
 WORKERS ?= 2
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench soak lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,9 +55,13 @@ test: $(VENV)/.test $(if $(HAVE_NODE),$(STRAPI_CLIENT)/.installed)
 bench: $(VENV)/.bench
 	$(BIN)/python -m benchmarks
 
+# Load, crashes, graceful shutdown and bad input on gunicorn (SOAK_SECONDS a phase, 60; SOAK_CLIENTS, 64).
+soak: $(VENV)/.test
+	$(BIN)/python -m soak
+
 # Style (ruff), types (mypy) and the architecture of DESIGN.md (import-linter's contracts in pyproject.toml).
 lint: $(VENV)/.lint
-	$(BIN)/ruff check minikoa tests benchmarks examples
+	$(BIN)/ruff check minikoa tests benchmarks examples soak
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
