@@ -467,6 +467,8 @@ class DocumentService:
         now = now_iso()
         columns = {"document_id": document_id, **self._columns(values, None), "created_at": now,
                    "updated_at": now, "published_at": now if published else None, **(system or {})}
+        if self.ctype.localized and columns.get("locale") is None:
+            columns["locale"] = self.layer.schemas.default_locale
         try:
             return self.db.insert(self.d.insert(self.ctype.table, list(columns)), list(columns.values()))
         except UniqueViolation as exc:
@@ -516,7 +518,8 @@ class DocumentService:
                 relations.write_inverse(self.ctype, attr, document_id, value)
 
     def _copy_row(self, row_id: int, published_at: str | None) -> int:
-        columns = ["document_id", *(a.column for a in self.ctype if a.column), "created_at", "updated_at"]
+        columns = ["document_id", *(a.column for a in self.ctype if a.column), "created_at", "updated_at",
+                   *(["locale"] if self.ctype.localized else [])]
         names = ", ".join(self.q(c) for c in columns)
         return self.db.insert(f"INSERT INTO {self.table} ({names}, published_at) "
                               f"SELECT {names}, {self.p} FROM {self.table} WHERE id = {self.p}",

@@ -31,6 +31,8 @@ def install(app: App, config: Mapping[str, Any]) -> None:
     """Add the i18n plugin to ``app`` (see the module docstring); a ValueError for bad config."""
     settings = I18nSettings.parse(config)
     app.content_types.register(LOCALE, SCHEMA, source="<minikoa: i18n>")
+    # Content-types whose pluginOptions say localized get a locale column from now on.
+    app.content_types.default_locale = settings.default_locale
     locales = Locales(lambda: app.db, settings.default_locale)
     app.locales = locales
     app.db.on_setup(locales.ensure_default)
