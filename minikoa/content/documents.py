@@ -26,9 +26,10 @@ from ..errors import ValidationError
 from .engine import Params
 from .fields import Storage
 from .lifecycles import Call
+from .localizations import fill as fill_localizations
 from .payloads import payload_populate
 from .privacy import strip
-from .query import Query
+from .query import Query, parse_locale
 from .schema import FILE_UID, Attribute, ContentType
 from .tables import SEQUENCES
 
@@ -81,25 +82,28 @@ class DocumentService:
 
     def find_many(self, *, filters: Any = None, sort: Any = None, fields: Any = None, populate: Any = None,
                   pagination: Any = None, status: str | None = None, start: Any = None,
-                  limit: Any = None, query: Query | None = None) -> list[dict[str, Any]]:
+                  limit: Any = None, query: Query | None = None, locale: Any = None) -> list[dict[str, Any]]:
         """The documents matching ``filters`` (all of them unless paginated).
 
         ``query``: the parameters already parsed (a ``Query`` of this type), instead of the keywords.
+        ``locale`` (localized types): a code, ``"*"`` or several codes; the default locale when
+        neither it nor ``filters`` name one (see ``localize``).
         """
-        params = self._given(query, filters=filters, sort=sort, fields=fields, populate=populate,
-                             pagination=pagination, start=start, limit=limit)
-        return self._read("find_many", params, status, lambda p, s: self.layer.engine.find(self.uid, p, status=s))
+        params = self.localize(self._given(query, filters=filters, sort=sort, fields=fields, populate=populate,
+                                           pagination=pagination, start=start, limit=limit), locale)
+        found = self._read("find_many", params, status, lambda p, s: self.layer.engine.find(self.uid, p, status=s))
+        return self._with_localizations(params, found, status)
 
     def find_page(self, *, filters: Any = None, sort: Any = None, fields: Any = None, populate: Any = None,
                   pagination: Any = None, status: str | None = None, default_limit: int = 25,
                   max_limit: int | None = 100, with_count: bool = True, public: bool = False,
-                  query: Query | None = None) -> tuple[list[dict[str, Any]], dict]:
+                  query: Query | None = None, locale: Any = None) -> tuple[list[dict[str, Any]], dict]:
         """One page of documents and Strapi's ``meta`` (``{"pagination": {...}}``), as the REST list needs.
 
         Runs the ``find_many`` lifecycle hooks, with the entries as the result.
         """
-        params = self._given(query, filters=filters, sort=sort, fields=fields, populate=populate,
-                             pagination=pagination)
+        params = self.localize(self._given(query, filters=filters, sort=sort, fields=fields, populate=populate,
+                                           pagination=pagination), locale)
         meta: dict[str, Any] = {}
 
         def run(p: Params, s: str | None) -> list[dict[str, Any]]:
@@ -108,11 +112,16 @@ class DocumentService:
                                                          public=public)
             meta.update(page_meta)
             return entries
-        return self._read("find_many", params, status, run), meta
+        found = self._read("find_many", params, status, run)
+        return self._with_localizations(params, found, status, public), meta
 
     def find_first(self, **params: Any) -> dict[str, Any] | None:
-        """The first matching document, or None (for a single type: its one document)."""
+        """The first matching document, or None (for a single type: its one document; none for
+        ``locale="*"`` on a localized one, as Strapi's single type route answers 404 there)."""
         query = params.get("query")
+        asked = params.get("locale") or (query.locale if isinstance(query, Query) else None)
+        if self.ctype.is_single and self.ctype.localized and asked == "*":
+            return None
         if isinstance(query, Query):
             params["query"] = query.window(0, 1)
         else:
@@ -122,7 +131,7 @@ class DocumentService:
 
     def find_one(self, document_id: str, *, fields: Any = None, populate: Any = None,
                  status: str | None = None, public: bool = False,
-                 query: Query | None = None) -> dict[str, Any] | None:
+                 query: Query | None = None, locale: Any = None) -> dict[str, Any] | None:
         """The document ``document_id`` in the asked status, or None.
 
         ``public`` (here and in ``find_page``): private attributes are left out
@@ -131,6 +140,8 @@ class DocumentService:
         """
         params = self._given(query, fields=fields, populate=populate)
         engine = self.layer.engine
+        if self.ctype.localized:
+            return self._find_localized(document_id, params, status, public, locale)
         if not self.layer.lifecycles.has(self.uid, "find_one"):  # the common case, kept short
             return engine.find_document(self.uid, document_id, params, status=self._status(status),
                                         public=public)
@@ -143,9 +154,66 @@ class DocumentService:
                                         status=s, public=public)
         return self._read("find_one", params, status, run, {"documentId": document_id})
 
-    def count(self, *, filters: Any = None, status: str | None = None, query: Query | None = None) -> int:
-        params = self._given(query, filters=filters)
+    def count(self, *, filters: Any = None, status: str | None = None, query: Query | None = None,
+              locale: Any = None) -> int:
+        params = self.localize(self._given(query, filters=filters), locale)
         return self._read("count", params, status, lambda p, s: self.layer.engine.count(self.uid, p, status=s))
+
+    def _find_localized(self, document_id: str, params: Params, status: str | None, public: bool,
+                        locale: Any) -> dict[str, Any] | None:
+        """``find_one`` of a localized type: the document's row in ``locale`` (the default one when
+        none is asked); None for ``"*"``, as Strapi's item route answers 404 there."""
+        asked = locale if locale is not None else params.locale if isinstance(params, Query) else None
+        if asked == "*":
+            return None
+        by_id = {"documentId": {"$eq": document_id}}
+        query = Query.of(self.layer.schemas, self.uid, params)
+        params = self.localize(query.with_filters(by_id), locale)
+
+        def run(p: Params, s: str | None) -> dict[str, Any] | None:
+            found = self.layer.engine.find(self.uid, p, status=s, public=public)
+            return found[0] if found else None
+        entry = self._read("find_one", params, status, run, {"documentId": document_id})
+        if entry is not None:
+            self._with_localizations(params, [entry], status, public)
+        return entry
+
+    def _with_localizations(self, params: Params, entries: Any, status: str | None,
+                            public: bool = False) -> Any:
+        """``entries`` with their ``localizations`` filled in when the query asked for them."""
+        if isinstance(params, Query) and params.localizations and isinstance(entries, list):
+            fields = params.localizations if isinstance(params.localizations, tuple) else None
+            fill_localizations(self.layer.engine, self.ctype, entries, fields, self._status(status),
+                               public or params.public)
+        return entries
+
+    def localize(self, params: Params, locale: Any = None) -> Params:
+        """``params`` reading the asked locale(s) of a localized type (the same ``params`` otherwise).
+
+        ``locale`` (or the Query's own): one code, several, ``"*"`` for every locale; when none is
+        asked, the default locale, unless the filters name ``locale`` themselves (an explicit
+        locale filter replaces the default condition, as in Strapi). A code that is not one of the
+        app's locales is a 400 naming it (Strapi answers an empty list).
+        """
+        if not self.ctype.localized:
+            return params
+        if not isinstance(params, Query):  # parsed here: the locale and localizations are read from it
+            params = Query.of(self.layer.schemas, self.uid, params)
+        if locale is None:
+            locale = params.locale
+        locale = parse_locale(locale)
+        filters = params.filters
+        if locale == "*" or (locale is None and _names_locale(filters)):
+            return params
+        codes = [self.layer.schemas.default_locale] if locale is None else \
+            [locale] if isinstance(locale, str) else list(locale)
+        known = self.layer.schemas.known_locale
+        for code in codes:
+            if known is not None and not known(str(code)):
+                raise ValidationError(f"Invalid locale {code!r}: no such locale", {"key": "locale", "locale": code})
+        condition = {"locale": {"$eq": codes[0]} if len(codes) == 1 else {"$in": codes}}
+        combined = condition if not filters else {"$and": [filters, condition]}
+        return params.with_filters(combined)
 
     def _given(self, query: Query | None, **params: Any) -> Params:
         """The read's parameters: ``query`` when given (then no keyword may be), else the keywords set
@@ -605,6 +673,17 @@ class DocumentService:
         """``entry`` with what its payload adds, read while its row still exists (only if someone
         takes the event ``name``)."""
         return self._payload_entry(entry) if self.layer.events.listening(name) else entry
+
+
+def _names_locale(filters: Any) -> bool:
+    """Whether ``filters`` put a condition on ``locale`` at the top level (through ``$and``, ``$or``,
+    ``$not`` too)."""
+    if isinstance(filters, Mapping):
+        return any(key == "locale" or (key in ("$and", "$or", "$not") and _names_locale(value))
+                   for key, value in filters.items())
+    if isinstance(filters, (list, tuple)):
+        return any(_names_locale(item) for item in filters)
+    return False
 
 
 def _params(**params: Any) -> dict[str, Any]:

@@ -286,6 +286,8 @@ class Schemas:
         #: the default locale while the i18n plugin is on (it sets it), else None: then no type is
         #: localized, whatever its ``pluginOptions`` say, as in Strapi without the plugin
         self.default_locale: str | None = None
+        #: whether a code is one of the app's locales (set by the i18n plugin), for reads and writes
+        self.known_locale: Callable[[str], bool] | None = None
         self._derived: dict[str, Any] = {}
         self._add_type(_file_type())
 

@@ -35,5 +35,6 @@ def install(app: App, config: Mapping[str, Any]) -> None:
     app.content_types.default_locale = settings.default_locale
     locales = Locales(lambda: app.db, settings.default_locale)
     app.locales = locales
+    app.content_types.known_locale = locales.known
     app.db.on_setup(locales.ensure_default)
     mount(app)
