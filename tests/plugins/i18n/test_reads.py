@@ -59,8 +59,8 @@ def test_one_item_with_every_locale_is_404(client, doc):
     assert response.status_code == 404 and response.get_json()["error"]["name"] == "NotFoundError"
 
 
-@pytest.mark.parametrize("url", ["/api/posts?locale=xx", "/api/posts?locale=all", "/api/posts?locale[0]=en&locale[1]=zz",
-                                 "/api/posts/{doc}?locale=xx"])
+@pytest.mark.parametrize("url", ["/api/posts?locale=xx", "/api/posts?locale=all",
+                                 "/api/posts?locale[0]=en&locale[1]=zz", "/api/posts/{doc}?locale=xx"])
 def test_an_unknown_locale_is_a_400_naming_it(client, doc, url):
     response = client.get(url.format(doc=doc))
     assert response.status_code == 400
