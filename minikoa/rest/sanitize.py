@@ -64,6 +64,9 @@ def check_input(model: ContentType, data: Mapping[str, Any], schemas: Schemas | 
         if key in IGNORED_INPUT:
             continue
         attr = model.attributes.get(key)
+        if key == "locale" and model.localized:
+            raise ValidationError("locale is not written in data: use the locale parameter (?locale=fr)",
+                                  {"key": "locale", "source": "body"})
         if attr is None or key in _SYSTEM or attr.get("writable") is False:
             shown = str(key)[:200]
             raise ValidationError(f"Invalid key {shown}", {"key": shown, "path": None, "source": "body"})

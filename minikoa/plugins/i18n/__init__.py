@@ -37,4 +37,11 @@ def install(app: App, config: Mapping[str, Any]) -> None:
     app.locales = locales
     app.content_types.known_locale = locales.known
     app.db.on_setup(locales.ensure_default)
+
+    def purge(code: str) -> None:
+        """What was written in a locale goes with it (as in Strapi), in the deleting transaction."""
+        for ctype in app.content_types.types.values():
+            if ctype.localized:
+                app.db.query(ctype.uid).delete_many(where={"locale": code})
+    locales.on_delete.append(purge)
     mount(app)
