@@ -1,8 +1,9 @@
 """The recorded Strapi's i18n answers, replayed against the media project on gunicorn.
 
 Case 01 (``GET /api/i18n/locales``) is compared by the recording's rules (status, Strapi's
-headers, the body with documentIds and timestamps normalised, key order and spacing). The
-other i18n rules (cases 42-77) are checked one by one in ``tests/plugins/i18n``; where minikoa
+headers, the body with documentIds and timestamps normalised, key order and spacing), and so
+are the shared transcripts of cases 19 and 42-77 (but 53, which depends on the media cases 20-41,
+not replayed here); each rule is also tested on its own in ``tests/plugins/i18n``. Where minikoa
 answers differently on purpose:
 
 * an unknown locale code: 400 on reads (Strapi: 200 with an empty list, 404 for an item; 47, 56,
