@@ -37,6 +37,7 @@ from .http.proxy import ProxyTrust
 from .http.response import finish, render_error, to_http_error
 from .plugins import enabled_in
 from .plugins import install as install_plugin
+from .plugins.i18n import Locales
 from .plugins.openapi import document as openapi_document
 from .plugins.openapi import mount as mount_openapi
 from .plugins.users_permissions import ApiTokens, Jwt, Permissions, RouteAuth, mount_api_token_admin
@@ -191,6 +192,8 @@ class App:
         self.jwt: Jwt | None = None
         #: API tokens (``create``, ``list``, ``get``, ``update``, ``delete``, ``regenerate``), with users-permissions.
         self.api_tokens: ApiTokens | None = None
+        #: The locales (``list``, ``create``, ``delete``), with the i18n plugin.
+        self.locales: Locales | None = None
         #: The plugins installed, by name.
         self.plugins: list[str] = []
         for name in plugins:

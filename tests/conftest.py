@@ -197,7 +197,8 @@ def write_project(root: Path, files: dict[str, str]) -> Path:
     the plugins writes its own.
     """
     files = {"config/middlewares.py": "config = ['minikoa::errors', 'minikoa::query', 'minikoa::body']\n",
-             "config/plugins.py": "config = {'users-permissions': {'enabled': False}, 'upload': {'enabled': False}}\n",
+             "config/plugins.py": "config = {'users-permissions': {'enabled': False}, 'upload': {'enabled': False},"
+                                 " 'i18n': {'enabled': False}}\n",
              **files}
     for rel, text in files.items():
         path = root / rel

@@ -26,9 +26,11 @@ from ..errors import ValidationError
 from .engine import Params
 from .fields import Storage
 from .lifecycles import Call
+from .locale_writes import LocaleWrites
+from .localizations import fill as fill_localizations
 from .payloads import payload_populate
 from .privacy import strip
-from .query import Query
+from .query import Query, parse_locale
 from .schema import FILE_UID, Attribute, ContentType
 from .tables import SEQUENCES
 
@@ -81,25 +83,28 @@ class DocumentService:
 
     def find_many(self, *, filters: Any = None, sort: Any = None, fields: Any = None, populate: Any = None,
                   pagination: Any = None, status: str | None = None, start: Any = None,
-                  limit: Any = None, query: Query | None = None) -> list[dict[str, Any]]:
+                  limit: Any = None, query: Query | None = None, locale: Any = None) -> list[dict[str, Any]]:
         """The documents matching ``filters`` (all of them unless paginated).
 
         ``query``: the parameters already parsed (a ``Query`` of this type), instead of the keywords.
+        ``locale`` (localized types): a code, ``"*"`` or several codes; the default locale when
+        neither it nor ``filters`` name one (see ``localize``).
         """
-        params = self._given(query, filters=filters, sort=sort, fields=fields, populate=populate,
-                             pagination=pagination, start=start, limit=limit)
-        return self._read("find_many", params, status, lambda p, s: self.layer.engine.find(self.uid, p, status=s))
+        params = self.localize(self._given(query, filters=filters, sort=sort, fields=fields, populate=populate,
+                                           pagination=pagination, start=start, limit=limit), locale)
+        found = self._read("find_many", params, status, lambda p, s: self.layer.engine.find(self.uid, p, status=s))
+        return self._with_localizations(params, found, status)
 
     def find_page(self, *, filters: Any = None, sort: Any = None, fields: Any = None, populate: Any = None,
                   pagination: Any = None, status: str | None = None, default_limit: int = 25,
                   max_limit: int | None = 100, with_count: bool = True, public: bool = False,
-                  query: Query | None = None) -> tuple[list[dict[str, Any]], dict]:
+                  query: Query | None = None, locale: Any = None) -> tuple[list[dict[str, Any]], dict]:
         """One page of documents and Strapi's ``meta`` (``{"pagination": {...}}``), as the REST list needs.
 
         Runs the ``find_many`` lifecycle hooks, with the entries as the result.
         """
-        params = self._given(query, filters=filters, sort=sort, fields=fields, populate=populate,
-                             pagination=pagination)
+        params = self.localize(self._given(query, filters=filters, sort=sort, fields=fields, populate=populate,
+                                           pagination=pagination), locale)
         meta: dict[str, Any] = {}
 
         def run(p: Params, s: str | None) -> list[dict[str, Any]]:
@@ -108,11 +113,16 @@ class DocumentService:
                                                          public=public)
             meta.update(page_meta)
             return entries
-        return self._read("find_many", params, status, run), meta
+        found = self._read("find_many", params, status, run)
+        return self._with_localizations(params, found, status, public), meta
 
     def find_first(self, **params: Any) -> dict[str, Any] | None:
-        """The first matching document, or None (for a single type: its one document)."""
+        """The first matching document, or None (for a single type: its one document; none for
+        ``locale="*"`` on a localized one, as Strapi's single type route answers 404 there)."""
         query = params.get("query")
+        asked = params.get("locale") or (query.locale if isinstance(query, Query) else None)
+        if self.ctype.is_single and self.ctype.localized and asked == "*":
+            return None
         if isinstance(query, Query):
             params["query"] = query.window(0, 1)
         else:
@@ -122,7 +132,7 @@ class DocumentService:
 
     def find_one(self, document_id: str, *, fields: Any = None, populate: Any = None,
                  status: str | None = None, public: bool = False,
-                 query: Query | None = None) -> dict[str, Any] | None:
+                 query: Query | None = None, locale: Any = None) -> dict[str, Any] | None:
         """The document ``document_id`` in the asked status, or None.
 
         ``public`` (here and in ``find_page``): private attributes are left out
@@ -131,6 +141,8 @@ class DocumentService:
         """
         params = self._given(query, fields=fields, populate=populate)
         engine = self.layer.engine
+        if self.ctype.localized:
+            return self._find_localized(document_id, params, status, public, locale)
         if not self.layer.lifecycles.has(self.uid, "find_one"):  # the common case, kept short
             return engine.find_document(self.uid, document_id, params, status=self._status(status),
                                         public=public)
@@ -143,9 +155,66 @@ class DocumentService:
                                         status=s, public=public)
         return self._read("find_one", params, status, run, {"documentId": document_id})
 
-    def count(self, *, filters: Any = None, status: str | None = None, query: Query | None = None) -> int:
-        params = self._given(query, filters=filters)
+    def count(self, *, filters: Any = None, status: str | None = None, query: Query | None = None,
+              locale: Any = None) -> int:
+        params = self.localize(self._given(query, filters=filters), locale)
         return self._read("count", params, status, lambda p, s: self.layer.engine.count(self.uid, p, status=s))
+
+    def _find_localized(self, document_id: str, params: Params, status: str | None, public: bool,
+                        locale: Any) -> dict[str, Any] | None:
+        """``find_one`` of a localized type: the document's row in ``locale`` (the default one when
+        none is asked); None for ``"*"``, as Strapi's item route answers 404 there."""
+        asked = locale if locale is not None else params.locale if isinstance(params, Query) else None
+        if asked == "*":
+            return None
+        by_id = {"documentId": {"$eq": document_id}}
+        query = Query.of(self.layer.schemas, self.uid, params)
+        params = self.localize(query.with_filters(by_id), locale)
+
+        def run(p: Params, s: str | None) -> dict[str, Any] | None:
+            found = self.layer.engine.find(self.uid, p, status=s, public=public)
+            return found[0] if found else None
+        entry = self._read("find_one", params, status, run, {"documentId": document_id})
+        if entry is not None:
+            self._with_localizations(params, [entry], status, public)
+        return entry
+
+    def _with_localizations(self, params: Params, entries: Any, status: str | None,
+                            public: bool = False) -> Any:
+        """``entries`` with their ``localizations`` filled in when the query asked for them."""
+        if isinstance(params, Query) and params.localizations and isinstance(entries, list):
+            fields = params.localizations if isinstance(params.localizations, tuple) else None
+            fill_localizations(self.layer.engine, self.ctype, entries, fields, self._status(status),
+                               public or params.public)
+        return entries
+
+    def localize(self, params: Params, locale: Any = None) -> Params:
+        """``params`` reading the asked locale(s) of a localized type (the same ``params`` otherwise).
+
+        ``locale`` (or the Query's own): one code, several, ``"*"`` for every locale; when none is
+        asked, the default locale, unless the filters name ``locale`` themselves (an explicit
+        locale filter replaces the default condition, as in Strapi). A code that is not one of the
+        app's locales is a 400 naming it (Strapi answers an empty list).
+        """
+        if not self.ctype.localized:
+            return params
+        if not isinstance(params, Query):  # parsed here: the locale and localizations are read from it
+            params = Query.of(self.layer.schemas, self.uid, params)
+        if locale is None:
+            locale = params.locale
+        locale = parse_locale(locale)
+        filters = params.filters
+        if locale == "*" or (locale is None and _names_locale(filters)):
+            return params
+        codes = [self.layer.schemas.default_locale] if locale is None else \
+            [locale] if isinstance(locale, str) else list(locale)
+        known = self.layer.schemas.known_locale
+        for code in codes:
+            if known is not None and not known(str(code)):
+                raise ValidationError(f"Invalid locale {code!r}: no such locale", {"key": "locale", "locale": code})
+        condition = {"locale": {"$eq": codes[0]} if len(codes) == 1 else {"$in": codes}}
+        combined = condition if not filters else {"$and": [filters, condition]}
+        return params.with_filters(combined)
 
     def _given(self, query: Query | None, **params: Any) -> Params:
         """The read's parameters: ``query`` when given (then no keyword may be), else the keywords set
@@ -190,126 +259,195 @@ class DocumentService:
     # -- writes -------------------------------------------------------------
 
     def create(self, *, data: Mapping[str, Any], status: str | None = None, fields: Any = None,
-               populate: Any = None, query: Query | None = None) -> dict[str, Any]:
+               populate: Any = None, query: Query | None = None, locale: Any = None,
+               document_id: str | None = None) -> dict[str, Any]:
         """Create a document (a draft, and its published version with ``status="published"``).
 
         The created entry is read back with ``fields`` and ``populate`` (or ``query``, parsed already).
+        ``locale`` (localized types; the query's, else the default one): the locale it is written in.
+        ``document_id``: for a single type's first version in another locale, the existing document.
         """
         read = self._given(query, fields=fields, populate=populate)
+        code = self._write_locale(locale, query, data)
         status = self._status(status)
         data, slugs = self._with_uids(data)
         values = self._validate(data, partial=False, draft=self.dp and status != "published",
                                 publishing=self.dp and status == "published")
         with self.db.atomic():
-            call = self._before("create", {"data": values, "status": status})
+            call = self._before("create", {"data": values, "status": status,
+                                           **({"locale": code} if code is not None else {})})
             values = call.params["data"] if call else values
             # Under the transaction's write lock: two creates cannot pick the same free slug.
-            self._free_slugs(values, slugs)
-            document_id = new_document_id()
-            row_id = self.insert_row(document_id, values, published=not self.dp)
-            return self._complete("entry.create", row_id, document_id, values, status, read, call)
+            self._free_slugs(values, slugs, code)
+            document_id = document_id or new_document_id()
+            row_id = self.insert_row(document_id, values, published=not self.dp,
+                                     system=None if code is None else {"locale": code})
+            return self._complete("entry.create", row_id, document_id, values, status, read, call, code)
 
     def update(self, document_id: str | None = None, *, data: Mapping[str, Any], status: str | None = None,
-               fields: Any = None, populate: Any = None, query: Query | None = None) -> dict[str, Any] | None:
+               fields: Any = None, populate: Any = None, query: Query | None = None,
+               locale: Any = None) -> dict[str, Any] | None:
         """Update a document (its draft, with draftAndPublish); None if it does not exist.
 
         For a single type ``document_id`` may be left out: the one document is
         updated, or created if there is none yet (Strapi's create-or-update).
+        Localized types: ``locale`` (the query's, else the default one) is
+        the version written; a document without it gets it, with the values
+        of its non-localized attributes copied (``LocaleWrites.add``), and
+        an update of those reaches every other locale in the same transaction.
         """
         read = self._given(query, fields=fields, populate=populate)
+        code = self._write_locale(locale, query, data)
         status = self._status(status)
         if document_id is None:
             if not self.ctype.is_single:
                 raise ValidationError("update needs a documentId")
             existing = self.db.scalar(f"SELECT document_id FROM {self.table} ORDER BY id LIMIT 1")
             if existing is None:
-                return self.create(data=data, status=status, fields=fields, populate=populate, query=query)
+                return self.create(data=data, status=status, fields=fields, populate=populate, query=query,
+                                   locale=code)
             document_id = existing
+        if code is not None and self._row_id(document_id, draft=self.dp, code=code) is None:
+            return self._add_locale(document_id, data, status, read, code)
         values = self._validate(data, partial=True, draft=self.dp and status != "published",
                                 publishing=self.dp and status == "published")
         with self.db.atomic():
-            row_id = self._row_id(document_id, draft=self.dp)
+            row_id = self._row_id(document_id, draft=self.dp, code=code)
             if row_id is None:
                 return None
             # ``where`` names the row, as Strapi's hooks see it: a hook reads the row as it was with
             # ``app.db.query(uid).find_one(where=event.params["where"])``.
             call = self._before("update", {"documentId": document_id, "where": {"id": row_id}, "data": values,
-                                           "status": status})
+                                           "status": status, **({"locale": code} if code is not None else {})})
             values = call.params["data"] if call else values
             self.update_row(row_id, values)
-            return self._complete("entry.update", row_id, document_id, values, status, read, call)
+            if code is not None:
+                LocaleWrites(self).sync(document_id, code, values, draft=self.dp)
+            return self._complete("entry.update", row_id, document_id, values, status, read, call, code)
+
+    def _add_locale(self, document_id: str, data: Mapping[str, Any], status: str, read: Params,
+                    code: str) -> dict[str, Any] | None:
+        """A new locale version of an existing document: required attributes apply, non-localized
+        values come from another locale's row; None when the document has no row at all."""
+        with self.db.atomic():
+            writes = LocaleWrites(self)
+            source = writes.source_row(document_id, draft=self.dp)
+            if source is None:
+                return None
+            merged = {**writes.shared_values(source), **data}
+            created = self.create(data=merged, status=status, query=read if isinstance(read, Query) else None,
+                                  fields=None if isinstance(read, Query) else (read or {}).get("fields"),
+                                  populate=None if isinstance(read, Query) else (read or {}).get("populate"),
+                                  locale=code, document_id=document_id)
+            writes.copy_shared(source, document_id, code, [k for k in merged if k not in data])
+            return self._read_back(document_id, status, read, code) if created else None
+
+    def _write_locale(self, locale: Any, query: Query | None, data: Any) -> str | None:
+        """The one locale a write of a localized type is in (None for other types): ``locale``, the
+        query's, else the default. ``"*"``, several codes, an unknown code, or ``locale`` inside
+        ``data`` are 400s naming the ``locale`` parameter."""
+        if not self.ctype.localized:
+            return None
+        if isinstance(data, Mapping) and "locale" in data:
+            raise ValidationError("locale is not written in data: use the locale parameter (?locale=fr)",
+                                  {"key": "locale", "source": "body"})
+        asked = locale if locale is not None else query.locale if isinstance(query, Query) else None
+        if asked is None:
+            return self.layer.schemas.default_locale
+        if not isinstance(asked, str) or asked == "*":
+            raise ValidationError("A write takes one locale (the locale parameter)", {"key": "locale"})
+        known = self.layer.schemas.known_locale
+        if known is not None and not known(asked):
+            raise ValidationError(f"Invalid locale {asked!r}: no such locale", {"key": "locale", "locale": asked})
+        return asked
 
     def _complete(self, name: str, row_id: int, document_id: str, values: dict[str, Any], status: str | None,
-                  read: Params, call: Call | None) -> dict[str, Any]:
+                  read: Params, call: Call | None, code: str | None = None) -> dict[str, Any]:
         """The rest of a create or update, inside its transaction: relations, publishing if asked,
         the entry read back, the after hook, the events."""
         self.write_links(row_id, document_id, values, draft=self.dp)
         names = [name]
         if self.dp and status == "published":
-            self._publish_rows(document_id)
+            self._publish_rows(document_id, code)
             names.append("entry.publish")
-        result = self._read_back(document_id, status, read)
+        result = self._read_back(document_id, status, read, code)
         self._after(call, result)
         self._emit(names, result)
         return result
 
-    def delete(self, document_id: str | None = None) -> dict[str, Any] | None:
-        """Delete every version of a document: ``{"documentId", "entries"}``, or None if absent."""
+    def delete(self, document_id: str | None = None, *, locale: Any = None,
+               query: Query | None = None) -> dict[str, Any] | None:
+        """Delete every version of a document: ``{"documentId", "entries"}``, or None if absent.
+
+        Localized types: only the ``locale`` version (the default locale's when none is asked);
+        ``"*"`` deletes every locale. Links to the document go with its last row.
+        """
+        asked = locale if locale is not None else query.locale if isinstance(query, Query) else None
+        code = None if asked == "*" else self._write_locale(asked, None, None)
         if document_id is None:
             if not self.ctype.is_single:
                 raise ValidationError("delete needs a documentId")
             document_id = self.db.scalar(f"SELECT document_id FROM {self.table} ORDER BY id LIMIT 1")
             if document_id is None:
                 return None
+        where, params = self._locale_sql(code)
         with self.db.atomic():
-            entries = self._entries(document_id)
+            entries = self._entries(document_id, code=code)
             if not entries:
                 return None
-            call = self._before("delete", {"documentId": document_id, "where": {"documentId": document_id}})
+            call = self._before("delete", {"documentId": document_id, "where": {"documentId": document_id},
+                                           **({"locale": asked} if asked is not None else {})})
             removed = self._before_removal("entry.delete", entries[0])
-            self.db.execute(f"DELETE FROM {self.table} WHERE document_id = {self.p}", [document_id])
-            self.layer.relations.forget_target(self.ctype, document_id)
+            self.db.execute(f"DELETE FROM {self.table} WHERE document_id = {self.p}{where}", [document_id, *params])
+            if self.db.scalar(f"SELECT 1 FROM {self.table} WHERE document_id = {self.p} LIMIT 1",
+                              [document_id]) is None:
+                self.layer.relations.forget_target(self.ctype, document_id)
             result = {"documentId": document_id, "entries": entries}
             self._after(call, result)
             self._emit(["entry.delete"], removed)
         return result
 
-    def publish(self, document_id: str) -> dict[str, Any] | None:
-        """Publish the draft: the published version becomes a copy of it."""
+    def publish(self, document_id: str, *, locale: Any = None) -> dict[str, Any] | None:
+        """Publish the draft (of ``locale``, localized types): the published version becomes a copy of it."""
         self._need_dp("publish")
+        code = self._write_locale(locale, None, None)
         with self.db.atomic():
-            if self._row_id(document_id, draft=True) is None:
+            if self._row_id(document_id, draft=True, code=code) is None:
                 return None
-            self._publish_rows(document_id)
-            entries = self._entries(document_id, status="published")
+            self._publish_rows(document_id, code)
+            entries = self._entries(document_id, status="published", code=code)
             self._emit(["entry.publish"], entries[0])
         return {"documentId": document_id, "entries": entries}
 
-    def unpublish(self, document_id: str) -> dict[str, Any] | None:
-        """Remove the published version; the draft stays."""
+    def unpublish(self, document_id: str, *, locale: Any = None) -> dict[str, Any] | None:
+        """Remove the published version (of ``locale``, localized types); the draft stays."""
         self._need_dp("unpublish")
+        code = self._write_locale(locale, None, None)
+        where, params = self._locale_sql(code)
         with self.db.atomic():
-            entries = self._entries(document_id, status="published")
+            entries = self._entries(document_id, status="published", code=code)
             if not entries:
                 return None
             removed = self._before_removal("entry.unpublish", entries[0])
-            self.db.execute(f"DELETE FROM {self.table} WHERE document_id = {self.p} AND published_at IS NOT NULL",
-                            [document_id])
+            self.db.execute(f"DELETE FROM {self.table} WHERE document_id = {self.p} AND published_at IS NOT NULL"
+                            f"{where}", [document_id, *params])
             self._emit(["entry.unpublish"], removed)
         return {"documentId": document_id, "entries": entries}
 
-    def discard_draft(self, document_id: str) -> dict[str, Any] | None:
-        """Replace the draft with a copy of the published version."""
+    def discard_draft(self, document_id: str, *, locale: Any = None) -> dict[str, Any] | None:
+        """Replace the draft (of ``locale``, localized types) with a copy of the published version."""
         self._need_dp("discard_draft")
+        code = self._write_locale(locale, None, None)
+        where, params = self._locale_sql(code)
         with self.db.atomic():
-            published = self._row_id(document_id, draft=False)
+            published = self._row_id(document_id, draft=False, code=code)
             if published is None:
                 return None
-            self.db.execute(f"DELETE FROM {self.table} WHERE document_id = {self.p} AND published_at IS NULL",
-                            [document_id])
+            self.db.execute(f"DELETE FROM {self.table} WHERE document_id = {self.p} AND published_at IS NULL"
+                            f"{where}", [document_id, *params])
             new = self._copy_row(published, published_at=None)
             self.layer.relations.copy_links(self.ctype, published, new)
-            entries = self._entries(document_id, status="draft")
+            entries = self._entries(document_id, status="draft", code=code)
             self._emit(["entry.draft-discard"], entries[0])
         return {"documentId": document_id, "entries": entries}
 
@@ -368,17 +506,24 @@ class DocumentService:
             raise ValidationError("data must be an object")
         return self.layer.validate(self.ctype, data, partial=partial, draft=draft, publishing=publishing)
 
-    def _check_publishable(self, document_id: str) -> None:
+    def _check_publishable(self, document_id: str, code: str | None = None) -> None:
         """A draft may be incomplete; what gets published must pass every rule."""
-        draft = self._entries(document_id, status="draft")[0]
+        draft = self._entries(document_id, status="draft", code=code)[0]
         values = {attr.name: draft[attr.name] for attr in self.ctype
                   if attr.is_scalar and not attr.field.write_only and attr.name in draft}
         self.layer.validate(self.ctype, values, partial=False, publishing=True)
 
-    def _row_id(self, document_id: str, draft: bool) -> int | None:
+    def _row_id(self, document_id: str, draft: bool, code: str | None = None) -> int | None:
         status = "published_at IS NULL" if draft and self.dp else "published_at IS NOT NULL" if self.dp else "1"
-        return self.db.scalar(f"SELECT id FROM {self.table} WHERE document_id = {self.p} AND {status} "
-                              "ORDER BY id DESC LIMIT 1", [document_id])
+        where, params = self._locale_sql(code)
+        return self.db.scalar(f"SELECT id FROM {self.table} WHERE document_id = {self.p} AND {status}{where} "
+                              "ORDER BY id DESC LIMIT 1", [document_id, *params])
+
+    def _locale_sql(self, code: str | None) -> tuple[str, list[Any]]:
+        """`` AND locale = ?`` and its parameter for one locale's rows (nothing for None)."""
+        if code is None or not self.ctype.localized:
+            return "", []
+        return f" AND locale = {self.p}", [code]
 
     def _columns(self, values: Mapping[str, Any], previous: Mapping[str, Any] | None) -> dict[str, Any]:
         """Column -> stored value for the attributes in ``values`` that live in columns."""
@@ -445,15 +590,18 @@ class DocumentService:
             slugs[attr.name] = _slugify(str(source))
         return ({**data, **slugs} if slugs else data), slugs
 
-    def _free_slugs(self, values: dict[str, Any], slugs: Mapping[str, str]) -> None:
-        """Give each server-made slug still in ``values`` the first free form: ``base``, ``base-2``, ..."""
+    def _free_slugs(self, values: dict[str, Any], slugs: Mapping[str, str], code: str | None = None) -> None:
+        """Give each server-made slug still in ``values`` the first free form: ``base``, ``base-2``, ...
+        (free in locale ``code`` for a localized type: uids are unique per locale)."""
+        where, params = self._locale_sql(code)
         for name, base in slugs.items():
             if values.get(name) != base:
                 continue  # a before_create hook chose its own
             attr = self.ctype.attributes[name]
             column = self.q(attr.column or attr.name)
             candidate, n = base, 1
-            while self.db.scalar(f"SELECT 1 FROM {self.table} WHERE {column} = {self.p} LIMIT 1", [candidate]):
+            while self.db.scalar(f"SELECT 1 FROM {self.table} WHERE {column} = {self.p}{where} LIMIT 1",
+                                 [candidate, *params]):
                 n += 1
                 candidate = f"{base}-{n}"
             values[name] = candidate
@@ -467,6 +615,8 @@ class DocumentService:
         now = now_iso()
         columns = {"document_id": document_id, **self._columns(values, None), "created_at": now,
                    "updated_at": now, "published_at": now if published else None, **(system or {})}
+        if self.ctype.localized and columns.get("locale") is None:
+            columns["locale"] = self.layer.schemas.default_locale
         try:
             return self.db.insert(self.d.insert(self.ctype.table, list(columns)), list(columns.values()))
         except UniqueViolation as exc:
@@ -516,31 +666,43 @@ class DocumentService:
                 relations.write_inverse(self.ctype, attr, document_id, value)
 
     def _copy_row(self, row_id: int, published_at: str | None) -> int:
-        columns = ["document_id", *(a.column for a in self.ctype if a.column), "created_at", "updated_at"]
+        columns = ["document_id", *(a.column for a in self.ctype if a.column), "created_at", "updated_at",
+                   *(["locale"] if self.ctype.localized else [])]
         names = ", ".join(self.q(c) for c in columns)
         return self.db.insert(f"INSERT INTO {self.table} ({names}, published_at) "
                               f"SELECT {names}, {self.p} FROM {self.table} WHERE id = {self.p}",
                               [published_at, row_id])
 
-    def _publish_rows(self, document_id: str) -> None:
-        self._check_publishable(document_id)
-        draft = self._row_id(document_id, draft=True)
+    def _publish_rows(self, document_id: str, code: str | None = None) -> None:
+        self._check_publishable(document_id, code)
+        draft = self._row_id(document_id, draft=True, code=code)
         assert draft is not None, "a document always has a draft"
-        self.db.execute(f"DELETE FROM {self.table} WHERE document_id = {self.p} AND published_at IS NOT NULL",
-                        [document_id])
+        where, params = self._locale_sql(code)
+        self.db.execute(f"DELETE FROM {self.table} WHERE document_id = {self.p} AND published_at IS NOT NULL"
+                        f"{where}", [document_id, *params])
         new = self._copy_row(draft, published_at=now_iso())
         self.layer.relations.copy_links(self.ctype, draft, new)
 
-    def _entries(self, document_id: str, status: str | None = None) -> list[dict[str, Any]]:
-        """Every version of a document (or the one in ``status``), as entries."""
+    def _entries(self, document_id: str, status: str | None = None, code: str | None = None) -> list[dict[str, Any]]:
+        """Every version of a document (or the one in ``status``; of a localized type, in locale
+        ``code``, or in every locale for None), as entries."""
         engine = self.layer.engine
-        params = {"filters": {"documentId": document_id}}
+        params: dict[str, Any] = {"filters": {"documentId": document_id}}
+        if code is not None and self.ctype.localized:
+            params["filters"]["locale"] = code
         if not self.dp:
             return engine.find(self.uid, params, status="published")
         statuses = [status] if status else ["draft", "published"]
         return [entry for s in statuses for entry in engine.find(self.uid, params, status=s)]
 
-    def _read_back(self, document_id: str, status: str | None, read: Params) -> dict[str, Any]:
+    def _read_back(self, document_id: str, status: str | None, read: Params,
+                   code: str | None = None) -> dict[str, Any]:
+        if code is not None and self.ctype.localized:
+            query = Query.of(self.layer.schemas, self.uid, read)
+            query = query.with_filters({"documentId": {"$eq": document_id}, "locale": {"$eq": code}})
+            rows = self.layer.engine.find(self.uid, query, status=status)
+            assert rows, "a version written in this transaction is there to read"
+            return self._with_localizations(query, rows, status)[0]
         found = self.layer.engine.find_document(self.uid, document_id, read, status=status)
         assert found is not None, "a document written in this transaction is there to read"
         return found
@@ -602,6 +764,17 @@ class DocumentService:
         """``entry`` with what its payload adds, read while its row still exists (only if someone
         takes the event ``name``)."""
         return self._payload_entry(entry) if self.layer.events.listening(name) else entry
+
+
+def _names_locale(filters: Any) -> bool:
+    """Whether ``filters`` put a condition on ``locale`` at the top level (through ``$and``, ``$or``,
+    ``$not`` too)."""
+    if isinstance(filters, Mapping):
+        return any(key == "locale" or (key in ("$and", "$or", "$not") and _names_locale(value))
+                   for key, value in filters.items())
+    if isinstance(filters, (list, tuple)):
+        return any(_names_locale(item) for item in filters)
+    return False
 
 
 def _params(**params: Any) -> dict[str, Any]:

@@ -36,7 +36,7 @@ from typing import Any
 from ..db import ColumnType, Dialect
 from .checker import Checker
 from .fields import FIELD_TYPES, BadValue, FieldType, cast_text
-from .language import SYSTEM_COLUMNS, VALUE_OPERATORS, Model, as_list, join_path, operands, system_keys
+from .language import LOCALIZED_COLUMNS, VALUE_OPERATORS, Model, as_list, join_path, operands, system_keys
 from .schema import Attribute, ContentType, Schemas
 
 __all__ = ["Scope", "Compiler", "status_sql", "null_truth"]
@@ -44,7 +44,8 @@ __all__ = ["Scope", "Compiler", "status_sql", "null_truth"]
 #: The field type each system field's values are cast as.
 _SYSTEM_KINDS: dict[str, FieldType] = {
     "id": FIELD_TYPES["biginteger"], "documentId": FIELD_TYPES["string"], "createdAt": FIELD_TYPES["datetime"],
-    "updatedAt": FIELD_TYPES["datetime"], "publishedAt": FIELD_TYPES["datetime"]}
+    "updatedAt": FIELD_TYPES["datetime"], "publishedAt": FIELD_TYPES["datetime"],
+    "locale": FIELD_TYPES["string"]}
 _BOOLEAN = FIELD_TYPES["boolean"]
 #: Operators whose operand is a list; any other operator given a list is OR-ed over it.
 _LIST_OPERATORS = frozenset({"$in", "$notIn", "$between"})
@@ -128,7 +129,7 @@ class Compiler:
 
     def system(self, scope: Scope, key: str) -> str:
         if scope.alias is not None:
-            return f"{scope.alias}.{SYSTEM_COLUMNS[key]}"
+            return f"{scope.alias}.{LOCALIZED_COLUMNS[key]}"
         assert scope.expr is not None
         return self.d.json_get(scope.expr, key, _SYSTEM_KINDS[key].column_type)
 

@@ -12,7 +12,7 @@ from typing import Any
 from .schema import Component, ContentType
 
 __all__ = [
-    "VALUE_OPERATORS", "LOGICAL", "OPERATORS", "SYSTEM_COLUMNS", "Model",
+    "VALUE_OPERATORS", "LOGICAL", "OPERATORS", "SYSTEM_COLUMNS", "LOCALIZED_COLUMNS", "Model",
     "as_list", "operands", "join_path", "system_keys",
 ]
 
@@ -28,6 +28,8 @@ OPERATORS = VALUE_OPERATORS | LOGICAL
 #: System fields of every content-type row: key -> column.
 SYSTEM_COLUMNS = {"id": "id", "documentId": "document_id", "createdAt": "created_at",
                   "updatedAt": "updated_at", "publishedAt": "published_at"}
+#: The same, for a localized content-type (one row per locale, its ``locale`` column).
+LOCALIZED_COLUMNS = {**SYSTEM_COLUMNS, "locale": "locale"}
 
 Model = ContentType | Component
 
@@ -53,4 +55,6 @@ def join_path(path: str | None, key: str) -> str:
 
 def system_keys(model: Model) -> Mapping[str, str]:
     """The system fields a model can be filtered and sorted on (components: their ``id``)."""
-    return SYSTEM_COLUMNS if isinstance(model, ContentType) else {"id": "id"}
+    if isinstance(model, ContentType):
+        return LOCALIZED_COLUMNS if model.localized else SYSTEM_COLUMNS
+    return {"id": "id"}

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 __all__ = ["Plan", "Populator", "component_fields"]
 
 _TIMESTAMPS = (("createdAt", "created_at"), ("updatedAt", "updated_at"), ("publishedAt", "published_at"))
+#: A localized type's entries have ``locale`` right after them, as Strapi's do.
+_LOCALIZED = (*_TIMESTAMPS, ("locale", "locale"))
 
 
 # -- decoding rows ------------------------------------------------------------------
@@ -68,7 +70,7 @@ class Plan:
                     decoders[len(self.keys)] = decoder
                 self.keys.append(attr.name)
                 self.columns.append(attr.column or attr.name)
-        for key, column in _TIMESTAMPS:
+        for key, column in (_LOCALIZED if model.localized else _TIMESTAMPS):
             if (wanted is None or key in wanted) and system_nameable(model, key, public):
                 self.keys.append(key)
                 self.columns.append(column)

@@ -23,7 +23,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .language import SYSTEM_COLUMNS, operands
+from .language import operands, system_keys
 from .schema import Attribute, Component, ContentType, SchemaError, Schemas
 
 __all__ = ["compile_private", "shown", "nameable", "system_nameable", "strip", "strip_query"]
@@ -42,10 +42,11 @@ def compile_private(schemas: Schemas, listed: Iterable[str] = ()) -> None:
     list, logged: Strapi accepts it silently, so a schema written for Strapi still loads.
     """
     listed = _names("config/api.py: responses.privateAttributes", listed)
-    for model in (*schemas.types.values(), *schemas.components.values()):
+    models: tuple[Model, ...] = (*schemas.types.values(), *schemas.components.values())
+    for model in models:
         options = model.schema.get("options") or {}
         own = _names(f"{model.source}: options.privateAttributes", options.get("privateAttributes") or ())
-        system = SYSTEM_COLUMNS if isinstance(model, ContentType) else {"id": "id"}
+        system = system_keys(model)
         for name in own:
             if name not in model.attributes and name not in system:
                 log.warning("%s: options.privateAttributes names %r, which %s does not have",

@@ -25,11 +25,13 @@ from typing import Any
 
 from ..errors import ValidationError
 from .checker import Checker, QueryLimits, SortPath, check_filters, check_sort, parse_sort
+from .language import as_list
+from .localizations import split as split_localizations
 from .pagination import pagination_params
 from .schema import ContentType, Schemas
 from .selection import Spec, parse_fields, parse_populate
 
-__all__ = ["Query", "QueryLimits", "QUERY_KEYS"]
+__all__ = ["Query", "QueryLimits", "QUERY_KEYS", "parse_locale"]
 
 #: The keys a query reads; any other key is ignored, as Strapi ignores unknown query keys.
 QUERY_KEYS = ("filters", "sort", "fields", "populate", "pagination", "start", "limit")
@@ -40,20 +42,39 @@ _PARTS = {"filters": ("filters",), "sort": ("sort",), "pagination": ("pagination
 
 
 #: What ``_replace`` copies (everything but the model and the caches).
-_FIELDS = ("params", "filters", "sort", "fields", "populate", "pagination", "status", "data", "public", "limits")
+_FIELDS = ("params", "filters", "sort", "fields", "populate", "pagination", "status", "data", "public", "limits",
+           "locale", "localizations")
+
+
+def parse_locale(value: Any, source: str = "query") -> str | tuple[str, ...] | None:
+    """A ``locale`` parameter: a code, ``"*"``, several codes (``locale[0]=en&locale[1]=fr``), or None.
+
+    Only its shape is checked here; whether the codes are locales of the app is the document
+    service's question (it knows the app's locales).
+    """
+    if value is None:
+        return None
+    items = as_list(value)
+    if items is None:
+        items = [value]
+    if not items or not all(isinstance(item, str) and item for item in items):
+        raise ValidationError(f"Invalid locale {value!r}: a locale code, several, or *",
+                              {"key": "locale", "source": source, "param": "locale"})
+    return items[0] if len(items) == 1 else tuple(items)
 
 
 class Query:
     """The checked parameters of one read of ``model`` (see the module docstring)."""
 
     __slots__ = ("model", "params", "filters", "sort", "fields", "populate", "pagination", "status", "data",
-                 "public", "limits", "_view", "_key", "_twin")
+                 "public", "limits", "locale", "localizations", "_view", "_key", "_twin")
 
     def __init__(self, model: ContentType, params: Mapping[str, Any], *, filters: Any = None,
                  sort: list[SortPath] | None = None, fields: tuple[str, ...] | None = None,
                  populate: dict[str, Spec] | None = None, pagination: dict[str, Any] | None = None,
                  status: str | None = None, data: Any = None, public: bool = False,
-                 limits: QueryLimits | None = None) -> None:
+                 limits: QueryLimits | None = None, locale: str | tuple[str, ...] | None = None,
+                 localizations: tuple[str, ...] | bool = False) -> None:
         self.model = model
         #: the parameters as given (the known keys only): for lifecycle hooks and cache keys
         self.params = params
@@ -69,6 +90,12 @@ class Query:
         self.public = public
         #: how far the query was allowed to reach (None: trusted code); the populated entries it may read
         self.limits = limits
+        #: the ``locale`` asked for: a code, ``"*"`` (every locale), several codes, or None (the default
+        #: locale); the document service applies it to localized types and checks the codes
+        self.locale = locale
+        #: ``populate=localizations`` (``localizations``): False, True (every scalar field) or the
+        #: fields asked; the document service fills it in after the read
+        self.localizations = localizations
         self._view: dict[str, Any] | None = None
         self._key: str | None = None
         #: the last ``with_status`` made of this query: a query made once (``empty``) makes its twin once
@@ -91,7 +118,8 @@ class Query:
         if not isinstance(params, Mapping):
             raise TypeError(f"query params must be a mapping, not {type(params).__name__}")
         given = {key: params[key] for key in QUERY_KEYS if params.get(key) is not None}
-        if not given and params.get("status") is None and params.get("data") is None:
+        locale = parse_locale(params.get("locale"), source)
+        if not given and params.get("status") is None and params.get("data") is None and locale is None:
             return cls.empty(schemas, uid, public, limits)
         model = schemas[uid]
         checker = Checker(schemas, not public if allow_private is None else allow_private, source, limits)
@@ -105,7 +133,11 @@ class Query:
             sort = parse_sort(checker, given["sort"])
             check_sort(checker, model, sort)
         fields = parse_fields(checker, model, given.get("fields"))
-        populate = parse_populate(checker, model, given.get("populate"))
+        raw_populate, wants, wanted_fields = split_localizations(model, given.get("populate"), source)
+        populate = parse_populate(checker, model, raw_populate)
+        localizations: tuple[str, ...] | bool = wants
+        if wants and wanted_fields is not None:
+            localizations = parse_fields(checker, model, wanted_fields, "localizations", "populate") or True
         pagination = pagination_params(given)
         status = params.get("status")
         if status is not None and status not in ("draft", "published"):
@@ -113,7 +145,8 @@ class Query:
                                   {"key": "status", "source": source, "param": "status"})
         return cls(model, given, filters=filters, sort=sort,
                    fields=fields, populate=populate, pagination=pagination, status=status,
-                   data=params.get("data"), public=public, limits=limits)
+                   data=params.get("data"), public=public, limits=limits, locale=locale,
+                   localizations=localizations)
 
     @classmethod
     def empty(cls, schemas: Schemas, uid: str, public: bool = False, limits: QueryLimits | None = None) -> Query:
@@ -184,6 +217,11 @@ class Query:
         twin = self._twin = self._replace(status=status)
         return twin
 
+    def with_filters(self, filters: Any) -> Query:
+        """This query with other ``filters``, taken as already checked (the document service's own
+        conditions, such as the locale's)."""
+        return self._replace(params={**self.params, "filters": filters}, filters=filters)
+
     def with_data(self, data: Any) -> Query:
         """This query carrying a write's ``data`` (Strapi's ``{...query, data}``), parsed parts shared."""
         return self._replace(data=data)
@@ -204,6 +242,8 @@ class Query:
                 view["status"] = self.status
             if self.data is not None:
                 view["data"] = self.data
+            if self.locale is not None:
+                view["locale"] = self.locale
             self._view = view
         return view
 

@@ -41,7 +41,7 @@ from ..errors import ValidationError
 from .documents import new_document_id, now_iso
 from .engine_params import QueryError, closest, explain, gather, translate
 from .fields import FIELD_TYPES, BadValue
-from .language import SYSTEM_COLUMNS, Model
+from .language import LOCALIZED_COLUMNS, SYSTEM_COLUMNS, Model
 from .query import Query
 from .schema import ContentType
 
@@ -54,6 +54,12 @@ _READ = ("select", "where", "order_by", "offset", "limit", "populate")
 _ONE = ("select", "populate")
 #: System fields a write's ``data`` may set, and the columns they go to (the id is the database's).
 _WRITABLE_SYSTEM = {k: v for k, v in SYSTEM_COLUMNS.items() if k != "id"}
+_WRITABLE_LOCALIZED = {k: v for k, v in LOCALIZED_COLUMNS.items() if k != "id"}
+
+
+def _writable_system(model: Model) -> dict[str, str]:
+    """The system fields a query-engine write may set (a localized type's ``locale`` too)."""
+    return _WRITABLE_LOCALIZED if isinstance(model, ContentType) and model.localized else _WRITABLE_SYSTEM
 _DATETIME = FIELD_TYPES["datetime"]
 #: Strapi's camelCase name of each parameter, as hooks see them in ``event.params``.
 _STRAPI_NAMES = {"order_by": "orderBy"}
@@ -206,10 +212,11 @@ class Repository:
         """``(attribute values, system columns)`` of a write's ``data``: checked and converted as the
         document service does, but never ``required`` (Strapi's query engine does not ask)."""
         system: dict[str, Any] = {}
-        for key, column in _WRITABLE_SYSTEM.items():
+        writable = _writable_system(self.model)
+        for key, column in writable.items():
             if key in data:
                 system[column] = _system_value(key, data[key])
-        values = {k: v for k, v in data.items() if k not in _WRITABLE_SYSTEM}
+        values = {k: v for k, v in data.items() if k not in writable}
         try:
             checked = self.layer.validate(self.model, values, partial=partial, draft=True)
         except ValidationError as error:
@@ -228,7 +235,7 @@ class Repository:
             if model is None:
                 continue
             key = str(path[-1])
-            extra = _WRITABLE_SYSTEM if model is self.model else ("id",)
+            extra = _writable_system(self.model) if model is self.model else ("id",)
             near = closest(key, [*model.attributes, *extra])
             hint = f"; did you mean {near!r}?" if near else ""
             at = "" if len(path) == 1 else f" at {'.'.join(str(p) for p in path)}"
@@ -321,9 +328,9 @@ def _count(p: Mapping[str, Any], name: str) -> int | None:
 
 def _system_value(key: str, value: Any) -> Any:
     """A system field's value for its column: documentId a non-empty string, timestamps instants."""
-    if key == "documentId":
+    if key in ("documentId", "locale"):
         if not isinstance(value, str) or not value:
-            raise QueryError(f"documentId must be a non-empty string, not {value!r}", key)
+            raise QueryError(f"{key} must be a non-empty string, not {value!r}", key)
         return value
     if value is None:
         if key == "publishedAt":

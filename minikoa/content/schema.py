@@ -49,6 +49,19 @@ class SchemaError(ValueError):
     """A schema that cannot be used; the message names the file and attribute."""
 
 
+def _i18n_option(plugin_options: Any, where: str) -> bool | None:
+    """``pluginOptions.i18n.localized`` as written (None when absent); anything but a boolean is an error."""
+    if not isinstance(plugin_options, Mapping):
+        raise SchemaError(f"{where}: pluginOptions must be an object")
+    i18n = plugin_options.get("i18n")
+    if i18n is None:
+        return None
+    value = i18n.get("localized") if isinstance(i18n, Mapping) else i18n
+    if not isinstance(value, bool) and value is not None:
+        raise SchemaError(f"{where}: pluginOptions.i18n.localized must be true or false, not {value!r}")
+    return value
+
+
 def snake(name: str) -> str:
     """The column name Strapi uses for an attribute: ``viewCount`` -> ``view_count``."""
     return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
@@ -79,7 +92,7 @@ class Attribute:
 
     __slots__ = ("name", "type", "options", "field", "custom_field", "is_scalar", "is_linked", "is_json", "column",
                  "relation", "target", "mapped_by", "inversed_by", "many", "owner", "link", "component",
-                 "repeatable", "components", "parent")
+                 "repeatable", "components", "parent", "localized")
 
     def __init__(self, name: str, options: Mapping[str, Any], parent: ContentType | Component) -> None:
         self.name = name
@@ -113,6 +126,8 @@ class Attribute:
         self.component: str | None = None
         self.repeatable = False
         self.components: tuple[str, ...] = ()
+        #: its value differs per locale (a localized content-type's; ``Schemas.link`` decides, see there)
+        self.localized = False
 
     def bind(self, field: FieldType, custom_field: str | None = None) -> None:
         """Use ``field`` (for a custom field: the type ``custom_field`` builds on, whose name becomes the type)."""
@@ -198,6 +213,9 @@ class ContentType(_Model):
         options = schema.get("options") or {}
         self.draft_and_publish: bool = bool(options.get("draftAndPublish", False))
         self.plugin_options: dict[str, Any] = dict(schema.get("pluginOptions") or {})
+        #: one row per locale, with a ``locale`` column (``pluginOptions.i18n.localized`` with the i18n
+        #: plugin on; ``Schemas.link`` decides)
+        self.localized = False
         #: lifecycle hooks from content-types/<name>/lifecycles.py (filled by the loader)
         self.lifecycles: Any = None
 
@@ -265,6 +283,11 @@ class Schemas:
         #: the attribute types and custom fields these schemas may use (register before linking)
         self.fields: FieldTypes = FIELD_TYPES.copy()
         self.linked = False
+        #: the default locale while the i18n plugin is on (it sets it), else None: then no type is
+        #: localized, whatever its ``pluginOptions`` say, as in Strapi without the plugin
+        self.default_locale: str | None = None
+        #: whether a code is one of the app's locales (set by the i18n plugin), for reads and writes
+        self.known_locale: Callable[[str], bool] | None = None
         self._derived: dict[str, Any] = {}
         self._add_type(_file_type())
 
@@ -371,7 +394,22 @@ class Schemas:
             for attr in model:
                 if attr.is_relation:
                     self._pair(model, attr)
+        for ctype in self.types.values():
+            self._localize(ctype)
         self.linked = True
+
+    def _localize(self, ctype: ContentType) -> None:
+        """Which of ``ctype`` and its attributes are localized (Strapi's ``pluginOptions.i18n.localized``).
+
+        A type is localized when its option is true and the i18n plugin is on. In a localized type an
+        attribute is localized when its own option is true, and a uid or a relation always is
+        (Strapi's ``isLocalizedAttribute``: a slug is unique per locale and never copied across).
+        """
+        option = _i18n_option(ctype.plugin_options, ctype.source)
+        ctype.localized = self.default_locale is not None and option is True
+        for attr in ctype:
+            own = _i18n_option(attr.get("pluginOptions") or {}, ctype.where(attr.name))
+            attr.localized = ctype.localized and (own is True or attr.type == "uid" or attr.is_relation)
 
     def _resolve(self, model: ContentType | Component, attr: Attribute) -> None:
         """Check the attribute's name and find its field type (a custom field's: the type it builds on)."""

@@ -40,16 +40,21 @@ def _content_table(ctype: ContentType) -> Table:
     columns += [Column(attr.column, column_type(attr)) for attr in ctype if attr.column]
     columns += [Column(name, ColumnType.DATETIME) for name in SYSTEM_COLUMNS[1:]]
     indexes = [Index(f"minikoa_doc_{ctype.table}", ("document_id", "published_at"))]
+    if ctype.localized:
+        columns.append(Column("locale", ColumnType.TEXT))
+        indexes.append(Index(f"minikoa_locale_{ctype.table}", ("locale", "document_id")))
     prefix = f"minikoa_uq_{ctype.table}_"
     for attr in ctype:
         if attr.column and (attr.get("unique") or attr.type == "uid") and attr.is_scalar:
-            base = prefix + attr.column
+            # A localized type's values are unique per locale: its indexes (named apart, so that
+            # turning i18n on or off replaces them) include the locale.
+            base, on = (prefix + attr.column + "_l", (attr.column, "locale")) if ctype.localized else \
+                (prefix + attr.column, (attr.column,))
             if ctype.draft_and_publish:
-                indexes.append(Index(base + "_draft", (attr.column,), unique=True, where="published_at IS NULL"))
-                indexes.append(Index(base + "_published", (attr.column,), unique=True,
-                                     where="published_at IS NOT NULL"))
+                indexes.append(Index(base + "_draft", on, unique=True, where="published_at IS NULL"))
+                indexes.append(Index(base + "_published", on, unique=True, where="published_at IS NOT NULL"))
             else:
-                indexes.append(Index(base, (attr.column,), unique=True))
+                indexes.append(Index(base, on, unique=True))
     return Table(ctype.table, tuple(columns), tuple(indexes), managed_prefix=prefix)
 
 

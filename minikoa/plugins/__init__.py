@@ -9,6 +9,7 @@ none unless it asks: ``App(plugins=["users-permissions"])``.
 
 * ``users_permissions``: users, roles and permissions, JWT and API tokens.
 * ``upload``: the media library (files, image formats, a provider seam).
+* ``i18n``: locales, and localized content-types read and written per locale.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import difflib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from .i18n import install as install_i18n
 from .upload import install as install_upload
 from .users_permissions import install as install_users_permissions
 
@@ -26,9 +28,9 @@ if TYPE_CHECKING:
 __all__ = ["BUILTIN", "DEFAULT", "install", "enabled_in"]
 
 #: Every built-in plugin, by Strapi's name.
-BUILTIN = ("users-permissions", "upload")
+BUILTIN = ("users-permissions", "upload", "i18n")
 #: What a project has when ``config/plugins.py`` says nothing.
-DEFAULT = ("users-permissions", "upload")
+DEFAULT = ("users-permissions", "upload", "i18n")
 
 
 def enabled_in(config: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -61,6 +63,9 @@ def install(app: App, name: str, config: Mapping[str, Any] | None = None) -> Non
         return
     if name == "upload":
         install_upload(app, config or {})
+        return
+    if name == "i18n":
+        install_i18n(app, config or {})
         return
     close = difflib.get_close_matches(name, BUILTIN, n=1)
     raise ValueError(f"unknown plugin {name!r}" + (f"; did you mean {close[0]!r}?" if close else ""))

@@ -27,7 +27,7 @@ from ..errors import ValidationError
 __all__ = ["check_query", "strip_query", "check_input", "clean_input", "strip_private", "to_v4", "QUERY_KEYS"]
 
 #: The query keys the REST API reads; anything else is ignored, as in Strapi.
-QUERY_KEYS = ("filters", "sort", "fields", "populate", "pagination", "status")
+QUERY_KEYS = ("filters", "sort", "fields", "populate", "pagination", "status", "locale")
 _SYSTEM = ("id", "documentId", "createdAt", "updatedAt", "publishedAt", "locale", "localizations")
 #: System keys a client may send and that are dropped, as Strapi 5 drops them.
 IGNORED_INPUT = frozenset({"createdAt", "updatedAt", "publishedAt", "createdBy", "updatedBy"})
@@ -64,6 +64,9 @@ def check_input(model: ContentType, data: Mapping[str, Any], schemas: Schemas | 
         if key in IGNORED_INPUT:
             continue
         attr = model.attributes.get(key)
+        if key == "locale" and model.localized:
+            raise ValidationError("locale is not written in data: use the locale parameter (?locale=fr)",
+                                  {"key": "locale", "source": "body"})
         if attr is None or key in _SYSTEM or attr.get("writable") is False:
             shown = str(key)[:200]
             raise ValidationError(f"Invalid key {shown}", {"key": shown, "path": None, "source": "body"})

@@ -153,13 +153,12 @@ class CoreService(Service):
         if self.ctype.is_single:
             if isinstance(document_id, Mapping):  # delete(params), Strapi's single-type signature
                 params, document_id = document_id, None
-            self._query(params)  # checked as every method's params are, though a delete reads none
-            found = self.documents.delete(None)
+            query = self._query(params)  # checked as every method's params are; a locale says which version
+            found = self.documents.delete(None, query=query)
             return None if found is None else self._public(found)
         if not isinstance(document_id, str):
             raise TypeError(f"delete of a collection type takes a documentId, not {document_id!r}")
-        self._query(params)
-        found = self.documents.delete(document_id)
+        found = self.documents.delete(document_id, query=self._query(params))
         return {"deletedEntries": len(found["entries"]) if found else 0}
 
     def publish(self, document_id: str) -> Any:
