@@ -13,7 +13,7 @@ def test_the_summary_says_environment_database_types_routes_plugins_and_webhooks
     monkeypatch.setenv("MINIKOA_ENV", "staging")
     monkeypatch.setenv("DATABASE_FILENAME", str(tmp_path / "x.db"))
     root = write_project(tmp_path / "p", {
-        "config/plugins.py": "config = {'upload': {'enabled': False}}\n",
+        "config/plugins.py": "config = {'upload': {'enabled': False}, 'i18n': {'enabled': False}}\n",
         "config/server.py": "config = {'webhooks': {'workers': 3}}\n",
         "src/api/a/content-types/a/schema.json":
             '{"kind": "collectionType", "info": {"singularName": "a", "pluralName": "as"}, "attributes": {}}',
