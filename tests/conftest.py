@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -19,6 +20,8 @@ import requests
 
 from minikoa import App
 from minikoa.content import passwords
+from tests.postgres import PostgresServer
+from tests.postgres import binaries as postgres_binaries
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Password hashes at argon2's lowest cost: the tests hash many, and what they check does not depend on it.
@@ -233,3 +236,53 @@ def make_app(tmp_path, receiver):
     yield factory
     receiver.release()  # end the receiver's delays so apps stop at once
     factory.close()
+
+
+# -- PostgreSQL ---------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One throwaway PostgreSQL server for the whole session (see ``tests/postgres.py``), stopped and its
+    folder removed at the end whatever happened; tests needing it skip, saying why, where the binaries
+    cannot be had."""
+    bin_dir, why = postgres_binaries()
+    if bin_dir is None:
+        pytest.skip(why)
+    server = PostgresServer(bin_dir)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+_schemas = itertools.count(1)
+
+
+@pytest.fixture
+def postgres_connection(postgres_server: PostgresServer) -> Iterator[dict]:
+    """``config/database.py``'s ``connection`` for a PostgreSQL schema of this test's own, dropped after it:
+    a schema is far cheaper to make than a database, and ``connection.schema`` is Strapi's own key."""
+    import psycopg
+
+    schema = f"test_{os.getpid()}_{next(_schemas)}"
+    with psycopg.connect(postgres_server.dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    yield {"client": "postgres", "connection": {"connectionString": postgres_server.dsn, "schema": schema},
+           "pool": {"min": 0, "max": 4}}
+    with psycopg.connect(postgres_server.dsn, autocommit=True) as conn:
+        # Sessions the test left open (a database not closed) would block the drop: end them first.
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                     "WHERE pid <> pg_backend_pid() AND datname = current_database() AND state = 'idle' "
+                     "AND query LIKE %s", [f"%{schema}%"])
+        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_config(request: pytest.FixtureRequest, tmp_path: Path):
+    """``database_config(name)``: ``config/database.py``'s ``connection`` for a fresh database, once on
+    SQLite (the file ``tmp_path/name``) and once on PostgreSQL (a schema of the test's own)."""
+    if request.param == "sqlite":
+        return lambda name="data.db": {"connection": {"filename": str(tmp_path / name)}}
+    connection = request.getfixturevalue("postgres_connection")
+    return lambda name="data.db": connection
