@@ -259,17 +259,40 @@ def postgres_server() -> Iterator[PostgresServer]:
 _schemas = itertools.count(1)
 
 
+def new_schema(server: PostgresServer) -> dict:
+    """A new, empty schema on ``server``, as ``config/database.py``'s ``connection`` that uses it."""
+    import psycopg
+
+    schema = f"test_{os.getpid()}_{next(_schemas)}"
+    with psycopg.connect(server.dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    return {"client": "postgres", "connection": {"connectionString": server.dsn, "schema": schema},
+            "pool": {"min": 0, "max": 4}}
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def module_database(request: pytest.FixtureRequest) -> Iterator:
+    """A database shared by one module's tests, once on SQLite (in memory) and once on PostgreSQL (a schema
+    of its own, thrown away with the server): for modules that build one read-only world of rows."""
+    from minikoa.db import SQLiteDatabase, connect
+
+    if request.param == "sqlite":
+        db = SQLiteDatabase()
+    else:
+        db = connect(new_schema(request.getfixturevalue("postgres_server")), None)
+    yield db
+    db.close()
+
+
 @pytest.fixture
 def postgres_connection(postgres_server: PostgresServer) -> Iterator[dict]:
     """``config/database.py``'s ``connection`` for a PostgreSQL schema of this test's own, dropped after it:
     a schema is far cheaper to make than a database, and ``connection.schema`` is Strapi's own key."""
     import psycopg
 
-    schema = f"test_{os.getpid()}_{next(_schemas)}"
-    with psycopg.connect(postgres_server.dsn, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    yield {"client": "postgres", "connection": {"connectionString": postgres_server.dsn, "schema": schema},
-           "pool": {"min": 0, "max": 4}}
+    connection = new_schema(postgres_server)
+    schema = connection["connection"]["schema"]
+    yield connection
     with psycopg.connect(postgres_server.dsn, autocommit=True) as conn:
         # Sessions the test left open (a database not closed) would block the drop: end them first.
         conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "

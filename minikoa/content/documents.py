@@ -376,7 +376,7 @@ class DocumentService:
         self.layer.validate(self.ctype, values, partial=False, publishing=True)
 
     def _row_id(self, document_id: str, draft: bool) -> int | None:
-        status = "published_at IS NULL" if draft and self.dp else "published_at IS NOT NULL" if self.dp else "1"
+        status = "published_at IS NULL" if draft and self.dp else "published_at IS NOT NULL" if self.dp else self.d.true
         return self.db.scalar(f"SELECT id FROM {self.table} WHERE document_id = {self.p} AND {status} "
                               "ORDER BY id DESC LIMIT 1", [document_id])
 

@@ -71,6 +71,11 @@ class Dialect:
             return f" OFFSET {self.param}", [offset]
         return f" LIMIT {self.param} OFFSET {self.param}", [limit, offset]
 
+    def order_by(self, expr: str, desc: bool) -> str:
+        """An ORDER BY term: NULLs come first ascending and last descending (smallest, as SQLite and
+        Strapi's recordings order them), whatever the database's own default."""
+        return f"{expr} DESC NULLS LAST" if desc else f"{expr} ASC NULLS FIRST"
+
     # -- operators ------------------------------------------------------------
 
     @staticmethod

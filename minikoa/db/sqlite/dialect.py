@@ -31,6 +31,9 @@ class SQLiteDialect(Dialect):
         # SQLite needs a LIMIT for an OFFSET: the largest integer stands for none.
         return " LIMIT ? OFFSET ?", [2**63 - 1 if limit is None else limit, offset]
 
+    def order_by(self, expr: str, desc: bool) -> str:
+        return f"{expr} {'DESC' if desc else 'ASC'}"  # NULLs are already the smallest values
+
     @staticmethod
     def glob_escape(value: str) -> str:
         """``value`` with GLOB's wildcards made literal."""
