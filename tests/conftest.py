@@ -82,6 +82,7 @@ class Server:
                  cwd: Path = ROOT) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.env = dict(env or {})
         self._folder = Path(tempfile.mkdtemp(prefix="minikoa-server-"))
         config = self._folder / "gunicorn_ready.py"
         config.write_text(_READY_HOOK.format(folder=str(self._folder)))
@@ -307,5 +308,13 @@ def database_config(request: pytest.FixtureRequest, tmp_path: Path):
     SQLite (the file ``tmp_path/name``) and once on PostgreSQL (a schema of the test's own)."""
     if request.param == "sqlite":
         return lambda name="data.db": {"connection": {"filename": str(tmp_path / name)}}
-    connection = request.getfixturevalue("postgres_connection")
-    return lambda name="data.db": connection
+    # One schema per name, as SQLite has one file per name: the first is the test's own (dropped after it),
+    # the others are thrown away with the server.
+    schemas = {"": request.getfixturevalue("postgres_connection")}
+
+    def connection(name: str = "data.db") -> dict:
+        if name not in schemas:
+            schemas[name] = schemas.pop("") if "" in schemas else new_schema(request.getfixturevalue(
+                "postgres_server"))
+        return schemas[name]
+    return connection
