@@ -229,11 +229,12 @@ def receiver():
 
 
 @pytest.fixture
-def make_app(tmp_path, receiver):
-    """Apps with webhooks on a database in tmp_path (``tests.receiver.AppFactory``)."""
+def make_app(tmp_path, receiver, database_config):
+    """Apps with webhooks on a database (``tests.receiver.AppFactory``): SQLite files in tmp_path, then
+    PostgreSQL schemas."""
     from tests.receiver import AppFactory
 
-    factory = AppFactory(tmp_path)
+    factory = AppFactory(tmp_path, database_config)
     yield factory
     receiver.release()  # end the receiver's delays so apps stop at once
     factory.close()

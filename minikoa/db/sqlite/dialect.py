@@ -16,6 +16,8 @@ class SQLiteDialect(Dialect):
     max_params = 900
     true = "1"
     false = "0"
+    #: no row locks: ``BEGIN IMMEDIATE`` takes the database's write lock instead
+    row_locks = False
     # Storage classes, which tables made by earlier versions already use: changing
     # these would make every existing table look changed.
     column_types = {
