@@ -101,34 +101,37 @@ def seeded(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequ
         server.stop()
 
 
-@pytest.fixture(scope="module")
-def draft_and_publish(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """The same project with ``draftAndPublish: true`` on article, on a fresh, empty database."""
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def draft_and_publish(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Served]:
+    """The same project with ``draftAndPublish: true`` on article, on a fresh, empty database (SQLite, then
+    PostgreSQL)."""
     root = tmp_path_factory.mktemp("contract-dp")
     project = root / "project"
     shutil.copytree(PROJECT, project, ignore=shutil.ignore_patterns(".tmp", "__pycache__"))
     schema = json.loads((project / ARTICLE_SCHEMA).read_text())
     schema["options"]["draftAndPublish"] = True
     (project / ARTICLE_SCHEMA).write_text(json.dumps(schema, indent=2) + "\n")
-    server = start(project, root / "dp.db")
+    server = start(project, root / "dp.db", request)
     try:
         yield Served(server)
     finally:
         server.stop()
 
 
-@pytest.fixture(scope="module")
-def auth_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def auth_project(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Served]:
     """The project as recorded for auth/ (PROJECT with AUTH_OVERLAY), seeded as the recording's, with
-    users-permissions' defaults (10 requests a minute on /auth, a development JWT secret)."""
+    users-permissions' defaults (10 requests a minute on /auth, a development JWT secret), on SQLite, then
+    PostgreSQL (where the rate limits' counters live too)."""
     root = tmp_path_factory.mktemp("contract-auth")
     project = root / "project"
     shutil.copytree(PROJECT, project, ignore=shutil.ignore_patterns(".tmp", "__pycache__"))
     shutil.copytree(AUTH_OVERLAY, project, dirs_exist_ok=True, ignore=shutil.ignore_patterns("README.md"))
-    server = start(project, root / "auth.db")
+    server = start(project, root / "auth.db", request)
     try:
         served = Served(server)
         served.seed = seed(server.port)
+        check_stored(server, "articles", 20)
         yield served
     finally:
         server.stop()
