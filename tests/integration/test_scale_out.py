@@ -3,7 +3,8 @@
 Writes through one server are read through the other; concurrent writers
 across both lose nothing and get no 5xx; each webhook delivery is made once
 across both servers' dispatchers (the outbox claim's row locks); a server
-killed with ``kill -9`` mid-load loses no acknowledged write.
+killed with ``kill -9`` mid-load loses no acknowledged write, and the deliveries
+it had leased are taken over by the survivor when their leases run out.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 
 from tests.conftest import _signal_group, new_schema
-from tests.receiver import FAST
+from tests.receiver import FAST, Reply, wait_until
 
 TIMEOUT = 15
 SCHEMA = {"kind": "collectionType", "collectionName": "notes",
@@ -27,8 +28,8 @@ SCHEMA = {"kind": "collectionType", "collectionName": "notes",
 WRITERS, SECONDS = 16, 2.0
 
 
-def files(hook_url: str) -> dict[str, str]:
-    webhooks = {**FAST, "endpoints": [{"name": "audit", "url": hook_url, "events": ["entry.create"]}]}
+def files(hook_url: str, **settings: object) -> dict[str, str]:
+    webhooks = {**FAST, **settings, "endpoints": [{"name": "audit", "url": hook_url, "events": ["entry.create"]}]}
     return {
         "config/server.py": f"config = {{'webhooks': {webhooks!r}}}\n",
         "src/api/note/content-types/note/schema.json": json.dumps(SCHEMA),
@@ -109,7 +110,10 @@ def test_two_servers_share_one_database(project, serve, postgres_server, receive
 
 
 def test_a_server_killed_mid_load_loses_no_acknowledged_write(project, serve, postgres_server, receiver):
-    root = project(files(receiver.url()))
+    # Short leases, and a receiver slow to answer the first deliveries, so the killed server dies holding
+    # leases: the survivor must take those rows over once the leases run out.
+    root = project(files(receiver.url(), leaseSeconds=3))
+    receiver.script("/hook", *[Reply(delay=2.5)] * 8)
     env = postgres_env(postgres_server)
     one, two = (serve(f"minikoa.wsgi:create_app({str(root)!r})", workers=1, env=env) for _ in range(2))
 
@@ -122,3 +126,23 @@ def test_a_server_killed_mid_load_loses_no_acknowledged_write(project, serve, po
     assert one.proc.wait(timeout=10) == -signal.SIGKILL
     assert all(status < 500 for status in others), others
     assert set(acknowledged) <= all_notes(two.url)  # every acknowledged write is there, read through the survivor
+
+    # Every delivery is made in the end, those the dead server had leased included, by the survivor.
+    import psycopg
+
+    with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
+        conn.execute(f'SET search_path TO "{env["DATABASE_SCHEMA"]}"')
+
+        def settled() -> bool:
+            left = conn.execute("SELECT (SELECT count(*) FROM minikoa_webhook_events) + (SELECT count(*) FROM "
+                                "minikoa_webhook_outbox WHERE status <> 'delivered')").fetchone()
+            return left is not None and left[0] == 0
+
+        wait_until(settled, timeout=60, interval=0.2, message="every delivery made")
+        delivered = conn.execute("SELECT count(*) FROM minikoa_webhook_outbox").fetchone()
+    assert delivered is not None and delivered[0] >= len(acknowledged)
+    ids = [hit.headers.get("webhook-id") for hit in receiver.hits("/hook")]
+    assert len(set(ids)) == delivered[0]
+    # The attempts the killed server had in flight were made again by the survivor once their leases ran
+    # out: the same webhook-id twice (at-least-once, as the receiver's idempotency key allows for).
+    assert len(ids) > len(set(ids))
