@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 1337
 WORKERS ?= 2
 
-.PHONY: run test bench soak lint clean
+.PHONY: run test bench soak lint clean postgres-server
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,7 +49,22 @@ $(STRAPI_CLIENT)/.installed: $(CLIENT_FILES)
 	npm ci --prefix $(STRAPI_CLIENT) --no-audit --no-fund --loglevel=error
 	touch $@
 
-test: $(VENV)/.test $(if $(HAVE_NODE),$(STRAPI_CLIENT)/.installed)
+# PostgreSQL's server binaries for the suite's throwaway server (tests/postgres.py starts and stops it).
+# Missing, they come from Debian's `postgresql` when apt is there and we are root (CI), with no cluster of its
+# own (the suite makes its own in a temporary folder); elsewhere the PostgreSQL tests skip, saying why.
+HAVE_INITDB = $(or $(shell command -v initdb 2>/dev/null),$(wildcard /usr/lib/postgresql/*/bin/initdb))
+
+postgres-server:
+	@if [ -z "$(HAVE_INITDB)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    mkdir -p /etc/postgresql-common/createcluster.d && \
+	    echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.d/minikoa.conf && \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql; \
+	  else echo "PostgreSQL's server binaries (initdb) are missing: the PostgreSQL tests will skip"; fi; \
+	fi
+
+test: $(VENV)/.test postgres-server $(if $(HAVE_NODE),$(STRAPI_CLIENT)/.installed)
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.bench

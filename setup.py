@@ -3,6 +3,7 @@ from pathlib import Path
 from setuptools import find_packages, setup
 
 README = Path(__file__).with_name("README.md")
+POSTGRES = ["psycopg[binary]>=3.1", "psycopg_pool>=3.2"]
 
 setup(
     name="minikoa",
@@ -24,10 +25,12 @@ setup(
         "brotli>=1.1",
     ],
     extras_require={
-        "test": ["pytest>=8.0", "hypothesis>=6.100", "import-linter>=2.1", "openapi-spec-validator>=0.7",
+        # PostgreSQL (config/database.py's client "postgres"): psycopg 3 and its pool.
+        "postgres": POSTGRES,
+        "test": [*POSTGRES, "pytest>=8.0", "hypothesis>=6.100", "import-linter>=2.1", "openapi-spec-validator>=0.7",
                  "schemathesis>=4.0"],
         "bench": ["falcon>=4.0", "flask>=3.0"],
-        "lint": ["ruff>=0.6", "mypy>=1.10", "import-linter>=2.1", "types-requests>=2.32"],
+        "lint": [*POSTGRES, "ruff>=0.6", "mypy>=1.10", "import-linter>=2.1", "types-requests>=2.32"],
     },
     entry_points={"console_scripts": ["minikoa = minikoa.cli:main"], "pytest11": ["minikoa = minikoa.testing"]},
     classifiers=[

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -19,6 +20,8 @@ import requests
 
 from minikoa import App
 from minikoa.content import passwords
+from tests.postgres import PostgresServer
+from tests.postgres import binaries as postgres_binaries
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Password hashes at argon2's lowest cost: the tests hash many, and what they check does not depend on it.
@@ -79,6 +82,7 @@ class Server:
                  cwd: Path = ROOT) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.env = dict(env or {})
         self._folder = Path(tempfile.mkdtemp(prefix="minikoa-server-"))
         config = self._folder / "gunicorn_ready.py"
         config.write_text(_READY_HOOK.format(folder=str(self._folder)))
@@ -226,11 +230,93 @@ def receiver():
 
 
 @pytest.fixture
-def make_app(tmp_path, receiver):
-    """Apps with webhooks on a database in tmp_path (``tests.receiver.AppFactory``)."""
+def make_app(tmp_path, receiver, database_config):
+    """Apps with webhooks on a database (``tests.receiver.AppFactory``): SQLite files in tmp_path, then
+    PostgreSQL schemas."""
     from tests.receiver import AppFactory
 
-    factory = AppFactory(tmp_path)
+    factory = AppFactory(tmp_path, database_config)
     yield factory
     receiver.release()  # end the receiver's delays so apps stop at once
     factory.close()
+
+
+# -- PostgreSQL ---------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One throwaway PostgreSQL server for the whole session (see ``tests/postgres.py``), stopped and its
+    folder removed at the end whatever happened; tests needing it skip, saying why, where the binaries
+    cannot be had."""
+    bin_dir, why = postgres_binaries()
+    if bin_dir is None:
+        pytest.skip(why)
+    server = PostgresServer(bin_dir)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+_schemas = itertools.count(1)
+
+
+def new_schema(server: PostgresServer) -> dict:
+    """A new, empty schema on ``server``, as ``config/database.py``'s ``connection`` that uses it."""
+    import psycopg
+
+    schema = f"test_{os.getpid()}_{next(_schemas)}"
+    with psycopg.connect(server.dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    return {"client": "postgres", "connection": {"connectionString": server.dsn, "schema": schema},
+            "pool": {"min": 0, "max": 4}}
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def module_database(request: pytest.FixtureRequest) -> Iterator:
+    """A database shared by one module's tests, once on SQLite (in memory) and once on PostgreSQL (a schema
+    of its own, thrown away with the server): for modules that build one read-only world of rows."""
+    from minikoa.db import SQLiteDatabase, connect
+
+    if request.param == "sqlite":
+        db = SQLiteDatabase()
+    else:
+        db = connect(new_schema(request.getfixturevalue("postgres_server")), None)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def postgres_connection(postgres_server: PostgresServer) -> Iterator[dict]:
+    """``config/database.py``'s ``connection`` for a PostgreSQL schema of this test's own, dropped after it:
+    a schema is far cheaper to make than a database, and ``connection.schema`` is Strapi's own key."""
+    import psycopg
+
+    connection = new_schema(postgres_server)
+    schema = connection["connection"]["schema"]
+    yield connection
+    with psycopg.connect(postgres_server.dsn, autocommit=True) as conn:
+        # Sessions the test left open (a database not closed) would block the drop: end them first.
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                     "WHERE pid <> pg_backend_pid() AND datname = current_database() AND state = 'idle' "
+                     "AND query LIKE %s", [f"%{schema}%"])
+        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_config(request: pytest.FixtureRequest, tmp_path: Path):
+    """``database_config(name)``: ``config/database.py``'s ``connection`` for a fresh database, once on
+    SQLite (the file ``tmp_path/name``) and once on PostgreSQL (a schema of the test's own)."""
+    if request.param == "sqlite":
+        return lambda name="data.db": {"connection": {"filename": str(tmp_path / name)}}
+    # One schema per name, as SQLite has one file per name: the first is the test's own (dropped after it),
+    # the others are thrown away with the server.
+    schemas = {"": request.getfixturevalue("postgres_connection")}
+
+    def connection(name: str = "data.db") -> dict:
+        if name not in schemas:
+            schemas[name] = schemas.pop("") if "" in schemas else new_schema(request.getfixturevalue(
+                "postgres_server"))
+        return schemas[name]
+    return connection

@@ -202,14 +202,16 @@ class AppFactory:
     ``api::post.post`` (title, a private ``secret``; draftAndPublish).
     """
 
-    def __init__(self, tmp_path: Path) -> None:
+    def __init__(self, tmp_path: Path, database_config: Callable[[str], dict] | None = None) -> None:
         self.tmp_path = tmp_path
+        #: ``config/database.py``'s connection for a database name (``database_config``), or a SQLite file
+        self.database_config = database_config or (lambda name: {"connection": {"filename": str(tmp_path / name)}})
         self.apps: list[App] = []
 
     def __call__(self, webhooks: Mapping[str, Any] | None = None, *, fast: bool = True, admin: bool = False,
                  db: str = "w.db", token: str | None = "t", build: bool = True) -> App:
         settings = {**(FAST if fast else {}), **(webhooks or {})}
-        config: dict[str, Any] = {"database": {"connection": {"connection": {"filename": str(self.tmp_path / db)}}},
+        config: dict[str, Any] = {"database": {"connection": self.database_config(db)},
                                   "server": {"webhooks": settings}}
         if token is not None:
             config["admin"] = {"token": token}

@@ -514,7 +514,7 @@ class DocumentService:
         self.layer.validate(self.ctype, values, partial=False, publishing=True)
 
     def _row_id(self, document_id: str, draft: bool, code: str | None = None) -> int | None:
-        status = "published_at IS NULL" if draft and self.dp else "published_at IS NOT NULL" if self.dp else "1"
+        status = "published_at IS NULL" if draft and self.dp else "published_at IS NOT NULL" if self.dp else self.d.true
         where, params = self._locale_sql(code)
         return self.db.scalar(f"SELECT id FROM {self.table} WHERE document_id = {self.p} AND {status}{where} "
                               "ORDER BY id DESC LIMIT 1", [document_id, *params])

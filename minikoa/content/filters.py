@@ -303,7 +303,7 @@ class Compiler:
 
     def order_by(self, scope: Scope, sort: list[tuple[list[str], bool]]) -> list[str]:
         """ORDER BY terms for checked sort paths; ``id`` ascending is added last to break ties."""
-        terms = [f"{self.sort_expr(scope, segments, desc)} {'DESC' if desc else 'ASC'}" for segments, desc in sort]
+        terms = [self.d.order_by(self.sort_expr(scope, segments, desc), desc) for segments, desc in sort]
         if not any(segments == ["id"] for segments, _ in sort):
             terms.append(f"{self.system(scope, 'id')} ASC")
         return terms

@@ -44,8 +44,9 @@ class LocaleWrites:
         """A row of the document to copy shared values from: one of the same status (the default
         locale's first), else any; None when the document does not exist."""
         default = self.service.layer.schemas.default_locale
-        status = "published_at IS NULL" if draft and self.service.dp else "1"
-        for condition in (status, "1"):
+        anything = self.service.d.true  # a condition every row meets, as the dialect writes it
+        status = "published_at IS NULL" if draft and self.service.dp else anything
+        for condition in (status, anything):
             found = self.db.scalar(
                 f"SELECT id FROM {self.service.table} WHERE document_id = {self.p} AND {condition} "
                 f"ORDER BY CASE WHEN locale = {self.p} THEN 0 ELSE 1 END, id LIMIT 1", [document_id, default])

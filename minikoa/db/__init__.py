@@ -4,8 +4,9 @@ Only this package talks to a database driver. ``interfaces.Database`` is
 what the layers above use; ``dialect.Dialect`` writes every piece of SQL
 that differs between databases; ``schema`` makes tables match their specs;
 ``errors`` says what a database refused in driver-neutral terms. One
-subpackage per backend: ``sqlite`` (the default). ``connect`` opens the
-database ``config/database.py`` describes.
+subpackage per backend: ``sqlite`` (the default) and ``postgres`` (imported
+only when asked for: its driver is the ``postgres`` extra). ``connect``
+opens the database ``config/database.py`` describes.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ __all__ = [
 ]
 
 #: Strapi's client names that select each backend.
-CLIENTS = {"sqlite": "sqlite", "better-sqlite3": "sqlite"}
+CLIENTS = {"sqlite": "sqlite", "better-sqlite3": "sqlite", "postgres": "postgres"}
 
 
 def database_path(connection: Mapping[str, Any], root: Path | None) -> str:
@@ -66,7 +67,14 @@ def connect(connection: Mapping[str, Any], root: Path | None) -> Database:
     """The database ``config/database.py``'s ``connection`` describes (``DATABASE_CLIENT`` overrides
     its client). An unknown client is a ValueError naming it and the known ones."""
     try:
-        check_client(connection)
+        backend = check_client(connection)
     except ValueError as exc:
         raise ValueError(f"config/database.py: {exc}") from None
+    if backend == "postgres":
+        try:
+            from .postgres import PostgresDatabase, settings
+        except ImportError as exc:  # the driver is an extra
+            raise ValueError("config/database.py: the client 'postgres' needs psycopg 3 and psycopg_pool "
+                             f"(pip install 'minikoa[postgres]'): {exc}") from None
+        return PostgresDatabase(settings(connection))
     return SQLiteDatabase(database_path(connection, root))

@@ -71,6 +71,19 @@ class Dialect:
             return f" OFFSET {self.param}", [offset]
         return f" LIMIT {self.param} OFFSET {self.param}", [limit, offset]
 
+    def order_by(self, expr: str, desc: bool) -> str:
+        """An ORDER BY term: NULLs come first ascending and last descending (smallest, as SQLite and
+        Strapi's recordings order them), whatever the database's own default."""
+        return f"{expr} DESC NULLS LAST" if desc else f"{expr} ASC NULLS FIRST"
+
+    #: Whether a SELECT can lock the rows it picks and skip those others hold (``FOR UPDATE SKIP LOCKED``);
+    #: without row locks (SQLite), a write transaction holds the whole database instead.
+    row_locks = True
+
+    def lock_rows(self) -> str:
+        """The clause a SELECT ends with to lock the rows it picks and skip rows locked by others."""
+        return " FOR UPDATE SKIP LOCKED" if self.row_locks else ""
+
     # -- operators ------------------------------------------------------------
 
     @staticmethod

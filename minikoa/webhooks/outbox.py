@@ -66,6 +66,7 @@ class _Statements:
         self.any_event = f"SELECT 1 FROM {events} LIMIT 1"
         self.any_open = f"SELECT 1 FROM {outbox} WHERE status IN ('pending', 'delivering') LIMIT 1"
         # Taken and deleted in one statement, so each event is fanned out once, whichever process gets to it.
+        # No SKIP LOCKED here: a fan-out waits for another's to commit, so outbox rows keep the events' order.
         self.take_events = (f"DELETE FROM {events} WHERE id IN (SELECT id FROM {events} ORDER BY id LIMIT {p}) "
                             "RETURNING id, event, payload, hooks, created_at")
         # A webhook deleted since the event was recorded selects nothing, and gets nothing.
@@ -96,28 +97,34 @@ class _Statements:
 def _claim(d: Dialect) -> str:
     """The claim: lease the next due row, pending and due or delivering with an expired lease.
 
-    Parameters: lease until, owner, now, owner, now, per-webhook limit, now.
+    Parameters: lease until, owner, now, owner, now, per-webhook limit, now (and now again with row locks).
     Two LIMIT 1 lookups, each walking its own index (an OR of the two would
     make SQLite read and sort every due row while it holds the write lock);
     a webhook with ``perWebhook`` attempts already in flight for this owner
     is skipped. On SQLite the statement runs under the database's write
-    lock (``BEGIN IMMEDIATE``), so two claimers never take one row; a
-    database with row locks needs the inner lookups to lock what they pick
-    (``FOR UPDATE SKIP LOCKED``) and the outer UPDATE to check the status
-    again: that variant belongs here, and nowhere else.
+    lock (``BEGIN IMMEDIATE``), so two claimers never take one row. On a
+    database with row locks (PostgreSQL) the inner lookups lock what they
+    pick and skip what other claimers hold (``FOR UPDATE SKIP LOCKED``), and
+    the outer UPDATE checks the status again, so claimers on any number of
+    machines work side by side and never take one row twice.
     """
     q, p = d.quote, d.param
     outbox = q(OUTBOX)
     busy = (f"webhook_id NOT IN (SELECT webhook_id FROM {outbox} WHERE status = 'delivering' "
             f"AND lease_owner = {p} AND lease_until >= {p} GROUP BY webhook_id HAVING COUNT(*) >= {p})")
+    lock = d.lock_rows()
     pending = (f"SELECT id, next_attempt_at AS due FROM {outbox} WHERE status = 'pending' "
-               f"AND next_attempt_at <= {p} AND {busy} ORDER BY next_attempt_at, id LIMIT 1")
+               f"AND next_attempt_at <= {p} AND {busy} ORDER BY next_attempt_at, id LIMIT 1{lock}")
     expired = (f"SELECT id, lease_until AS due FROM {outbox} WHERE status = 'delivering' "
-               f"AND lease_until < {p} ORDER BY lease_until, id LIMIT 1")
+               f"AND lease_until < {p} ORDER BY lease_until, id LIMIT 1{lock}")
+    # With row locks, each lookup skips the rows other claimers hold, and the UPDATE checks again that
+    # the row it got is still claimable (a claimer that committed meanwhile has made it 'delivering').
+    recheck = (f" AND (status = 'pending' OR (status = 'delivering' AND lease_until < {p}))"
+               if d.row_locks else "")
     return (f"UPDATE {outbox} SET status = 'delivering', lease_until = {p}, lease_owner = {p} WHERE id = ("
             f"SELECT id FROM (SELECT * FROM ({pending}) AS pending_row "
-            f"UNION ALL SELECT * FROM ({expired}) AS expired_row) AS candidate ORDER BY due, id LIMIT 1) "
-            "RETURNING id, webhook_id, event, payload, message_id, attempts")
+            f"UNION ALL SELECT * FROM ({expired}) AS expired_row) AS candidate ORDER BY due, id LIMIT 1)"
+            f"{recheck} RETURNING id, webhook_id, event, payload, message_id, attempts")
 
 
 class Outbox:
@@ -135,6 +142,8 @@ class Outbox:
         self._notify = notify
         self.clock = clock
         self._sql = _Statements(dialect)
+        #: the claim's last parameter, the recheck's "now", is there only with row locks (see ``_claim``)
+        self._claim_rechecks = dialect.row_locks
 
     # -- recording, in the writer's transaction ------------------------------------
 
@@ -206,7 +215,8 @@ class Outbox:
         now = self.clock()
         db = self._database()
         with db.atomic():
-            rows = db.query(self._sql.claim, [now + lease, owner, now, owner, now, per_webhook, now])
+            params = [now + lease, owner, now, owner, now, per_webhook, now]
+            rows = db.query(self._sql.claim, params + [now] if self._claim_rechecks else params)
         if not rows:
             return None
         row_id, webhook_id, event, payload, message_id, attempts = rows[0]

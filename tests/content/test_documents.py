@@ -17,8 +17,8 @@ def schema(singular, plural, attributes, dp=False, kind="collectionType"):
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = App(config={"database": {"connection": {"connection": {"filename": str(tmp_path / "d.db")}}}})
+def app(tmp_path, database_config):
+    app = App(config={"database": {"connection": database_config("d.db")}})
     ct = app.content_types
     ct.register_component("shared.link", {"attributes": {"label": {"type": "string", "required": True},
                                                           "url": {"type": "string"}}})
@@ -203,7 +203,8 @@ def test_draft_and_publish(app):
 
     both = posts.create(data={"title": "Both"}, status="published")
     assert both["publishedAt"] is not None
-    rows = app.db.db.scalar("SELECT count(*) FROM posts WHERE document_id = ?", [both["documentId"]])
+    db = app.db.db
+    rows = db.scalar(f"SELECT count(*) FROM posts WHERE document_id = {db.dialect.param}", [both["documentId"]])
     assert rows == 2
     assert len(posts.delete(both["documentId"])["entries"]) == 2
 
@@ -295,9 +296,9 @@ def test_drafts_may_be_incomplete_but_not_what_is_published(app):
 
 
 @pytest.fixture
-def kinds(tmp_path):
+def kinds(tmp_path, database_config):
     """Every relation kind between people, passports, clubs and a mentor."""
-    app = App(config={"database": {"connection": {"connection": {"filename": str(tmp_path / "k.db")}}}})
+    app = App(config={"database": {"connection": database_config("k.db")}})
     ct = app.content_types
     ct.register("api::person.person", schema("person", "people", {
         "name": {"type": "string"},

@@ -95,9 +95,9 @@ def blog_schemas() -> Schemas:
 class World:
     """A database, its schemas, an engine, and helpers to insert rows the way the document service stores them."""
 
-    def __init__(self, schemas: Schemas) -> None:
+    def __init__(self, schemas: Schemas, db: Any = None) -> None:
         self.schemas = schemas
-        self.db = Database()
+        self.db = db if db is not None else Database()
         sync(self.db, schemas)
         self.engine = QueryEngine(self.db, schemas)
         self.docs: dict[str, str] = {}
@@ -110,18 +110,17 @@ class World:
         for name, value in values.items():
             attr = model.attributes[name]
             if attr.type == "boolean" and value is not None:
-                value = int(value)
+                value = bool(value)
             elif attr.is_json and value is not None:
                 value = json.dumps(value)
             columns[attr.column] = value
         columns.update(created_at=at, updated_at=at, published_at=at if published else None)
-        names = ", ".join(f'"{c}"' for c in columns)
-        row_id = self.db.execute(f'INSERT INTO "{model.table}" ({names}) VALUES ({", ".join("?" * len(columns))})',
-                                 list(columns.values())).lastrowid
+        d = self.db.dialect
+        row_id = self.db.insert(d.insert(model.table, list(columns)), list(columns.values()))
         for name, targets in (links or {}).items():
             link = model.attributes[name].link
             for ord_, target in enumerate(targets, 1):
-                self.db.execute(f'INSERT INTO "{link.table}" (source_id, target_document_id, ord) VALUES (?, ?, ?)',
+                self.db.execute(d.insert(link.table, ("source_id", "target_document_id", "ord")),
                                 [row_id, target, ord_])
         self.docs[columns["document_id"]] = uid
         return row_id
@@ -130,6 +129,14 @@ class World:
     def statements(self) -> Iterator[list[str]]:
         """The SQL statements run inside the block."""
         seen: list[str] = []
+        if not isinstance(self.db, Database):  # PostgreSQL: every statement goes through execute
+            run = self.db.execute
+            self.db.execute = lambda sql, params=(): (seen.append(sql), run(sql, params))[1]
+            try:
+                yield seen
+            finally:
+                del self.db.execute
+            return
         conn: sqlite3.Connection = self.db.conn
         conn.set_trace_callback(seen.append)
         try:
@@ -138,9 +145,10 @@ class World:
             conn.set_trace_callback(None)
 
 
-def make_world() -> World:
-    """Files, categories, tags, six articles, D&P posts and two things, with fixed documentIds."""
-    w = World(blog_schemas())
+def make_world(db: Any = None) -> World:
+    """Files, categories, tags, six articles, D&P posts and two things, with fixed documentIds (in ``db``, or
+    a new in-memory SQLite database)."""
+    w = World(blog_schemas(), db)
     for i in range(1, 5):
         w.insert("plugin::upload.file", {"name": f"f{i}.png", "url": f"/uploads/f{i}.png", "mime": "image/png",
                                          "size": 1.5 * i, "width": 10 * i, "formats": {"thumb": {"w": i}}},
@@ -192,8 +200,8 @@ def make_world() -> World:
 
 
 @pytest.fixture(scope="module")
-def world() -> World:
-    return make_world()
+def world(module_database) -> World:
+    return make_world(module_database)
 
 
 def ids(entries: list[dict[str, Any]]) -> list[int]:

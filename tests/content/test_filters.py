@@ -41,22 +41,22 @@ ROWS: list[dict[str, Any]] = [
 
 
 @pytest.fixture(scope="module")
-def sample() -> World:
+def sample(module_database) -> World:
     s = Schemas()
     s.register(SAMPLE, {"kind": "collectionType", "collectionName": "samples",
                         "info": {"singularName": "sample", "pluralName": "samples"},
                         "attributes": {"s": {"type": "string"}, "n": {"type": "integer"}, "f": {"type": "float"},
                                        "b": {"type": "boolean"}, "d": {"type": "datetime"}}})
     s.link()
-    w = World(s)
+    w = World(s, module_database)
     for row in ROWS:
         w.insert(SAMPLE, row)
     return w
 
 
 @pytest.fixture(scope="module")
-def world() -> World:
-    return make_world()
+def world(module_database) -> World:
+    return make_world(module_database)
 
 
 # -- the reference -----------------------------------------------------------------------

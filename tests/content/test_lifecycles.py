@@ -13,8 +13,8 @@ TAG = "api::tag.tag"
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = App(config={"database": {"connection": {"connection": {"filename": str(tmp_path / "l.db")}}}})
+def app(tmp_path, database_config):
+    app = App(config={"database": {"connection": database_config("l.db")}})
     for uid, plural in ((TAG, "tags"), ("api::note.note", "notes")):
         name = plural[:-1]
         app.content_types.register(uid, {

@@ -13,8 +13,8 @@ STAMPS = {"createdAt": NOW, "updatedAt": NOW, "publishedAt": NOW}
 
 
 @pytest.fixture(scope="module")
-def world() -> World:
-    return make_world()
+def world(module_database) -> World:
+    return make_world(module_database)
 
 
 def one(world: World, populate: Any, article: int = 1, **params: Any) -> dict[str, Any]:

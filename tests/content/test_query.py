@@ -12,8 +12,8 @@ ARTICLE, CATEGORY = "api::article.article", "api::category.category"
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = App(config={"database": {"connection": {"connection": {"filename": str(tmp_path / "q.db")}}}})
+def app(tmp_path, database_config):
+    app = App(config={"database": {"connection": database_config("q.db")}})
     article = contract_schema("article")
     article["attributes"]["secret"] = {"type": "string", "private": True}
     app.content_types.register(CATEGORY, contract_schema("category"))

@@ -17,8 +17,8 @@ def schema(singular, plural, attributes, dp=False):
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = App(config={"database": {"connection": {"connection": {"filename": str(tmp_path / "q.db")}}}})
+def app(tmp_path, database_config):
+    app = App(config={"database": {"connection": database_config("q.db")}})
     ct = app.content_types
     ct.register_component("shared.seo", {"attributes": {"keywords": {"type": "string"}}})
     ct.register("api::category.category", schema("category", "categories", {

@@ -19,8 +19,8 @@ def _schema(singular: str, plural: str, attributes: dict, dp: bool) -> dict:
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = App(config={"database": {"connection": {"connection": {"filename": str(tmp_path / "r.db")}}}})
+def app(tmp_path, database_config):
+    app = App(config={"database": {"connection": database_config("r.db")}})
     ct = app.content_types
     ct.register("api::product.product", _schema("product", "products", {
         "name": {"type": "string"},

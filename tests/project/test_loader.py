@@ -215,8 +215,8 @@ CTRL = ("from minikoa import Controller\n"
       "src/middlewares/timer.py": "def middleware(config, app):\n    return None\n"},
      r"unknown middleware 'timr'; did you mean 'timer'\?"),
     ({"config/middlewares.py": "config = ['minikoa::corss']"}, r"did you mean 'minikoa::cors'\?"),
-    ({"config/database.py": "config = {'connection': {'client': 'postgres'}}"},
-     r"config/database\.py: unknown database client 'postgres' \(known: better-sqlite3, sqlite\)"),
+    ({"config/database.py": "config = {'connection': {'client': 'mysql'}}"},
+     r"config/database\.py: unknown database client 'mysql' \(known: better-sqlite3, postgres, sqlite\)"),
 ])
 def test_mistakes_fail_at_load_naming_the_file(project, files, expected):
     message = load_error(project, files)

@@ -11,6 +11,13 @@ from minikoa.webhooks import WebhookVerificationError, verify
 from minikoa.webhooks.tables import HOOKS
 from tests.receiver import NOTE, Reply, wait_until
 
+
+@pytest.fixture
+def database_config(tmp_path):
+    """What this module checks (the HTTP side of webhooks) does not depend on the database: SQLite only,
+    where the rest of the webhook suite runs on PostgreSQL too."""
+    return lambda name="data.db": {"connection": {"filename": str(tmp_path / name)}}
+
 AUTH = {"Authorization": "Bearer t"}
 ROUTES = [
     ("GET", "/admin/webhooks"),

@@ -405,10 +405,11 @@ def test_a_row_whose_worker_died_is_delivered_again_after_its_lease(make_app, re
         note(app, "lease still running")
         expired, running = rows(app)
         # A worker took both rows and died mid-attempt: one lease is long over, one has 0.8 s left.
-        db.execute(f"UPDATE {OUTBOX} SET status = 'delivering', lease_owner = 'dead-worker', lease_until = ? "
-                   "WHERE id = ?", [time.time() - 3600, expired["id"]])
-        db.execute(f"UPDATE {OUTBOX} SET status = 'delivering', lease_owner = 'dead-worker', lease_until = ? "
-                   "WHERE id = ?", [time.time() + 0.8, running["id"]])
+        p = db.dialect.param
+        db.execute(f"UPDATE {OUTBOX} SET status = 'delivering', lease_owner = 'dead-worker', lease_until = {p} "
+                   f"WHERE id = {p}", [time.time() - 3600, expired["id"]])
+        db.execute(f"UPDATE {OUTBOX} SET status = 'delivering', lease_owner = 'dead-worker', lease_until = {p} "
+                   f"WHERE id = {p}", [time.time() + 0.8, running["id"]])
         committed = time.monotonic()
     first = receiver.wait_for(1)[0]
     assert first.id == expired["messageId"] and first.json()["entry"]["text"] == "lease expired"
@@ -427,8 +428,9 @@ def test_a_row_leased_by_a_live_worker_is_left_alone(make_app, receiver):
     with app.db.atomic():
         note(app, "busy elsewhere")
         (row,) = rows(app)
-        app.db.db.execute(f"UPDATE {OUTBOX} SET status = 'delivering', lease_owner = 'other', lease_until = ? "
-                          "WHERE id = ?", [time.time() + 60, row["id"]])
+        p = app.db.db.dialect.param
+        app.db.db.execute(f"UPDATE {OUTBOX} SET status = 'delivering', lease_owner = 'other', lease_until = {p} "
+                          f"WHERE id = {p}", [time.time() + 60, row["id"]])
     note(app, "sentinel")
     (hit,) = receiver.wait_for(1)
     assert hit.json()["entry"]["text"] == "sentinel"

@@ -29,6 +29,13 @@ from minikoa.webhooks.guard import Policy, approve, parse_url, refusal
 from minikoa.webhooks.transport import UnpinnedConnection, new_session
 from tests.receiver import wait_until
 
+
+@pytest.fixture
+def database_config(tmp_path):
+    """What this module checks (the HTTP side of webhooks) does not depend on the database: SQLite only,
+    where the rest of the webhook suite runs on PostgreSQL too."""
+    return lambda name="data.db": {"connection": {"filename": str(tmp_path / name)}}
+
 AUTH = {"Authorization": "Bearer t"}
 
 

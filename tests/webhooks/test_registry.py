@@ -214,7 +214,8 @@ def test_update(make_app, receiver):
     assert app.webhooks.get(hook["id"]) == updated
     # Only what is given changes; the secret never does.
     assert app.webhooks.update(hook["id"], enabled=True)["name"] == "b"
-    assert app.db.db.scalar(f"SELECT secret FROM {HOOKS} WHERE id = ?", [hook["id"]]) == hook["secret"]
+    db = app.db.db
+    assert db.scalar(f"SELECT secret FROM {HOOKS} WHERE id = {db.dialect.param}", [hook["id"]]) == hook["secret"]
     with pytest.raises(ValidationError):
         app.webhooks.update(hook["id"], secret="whsec_mine")
     with pytest.raises(ValidationError):

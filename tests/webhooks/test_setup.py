@@ -6,10 +6,21 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from minikoa.db import Dialect
 from minikoa.webhooks import outbox, registry
 from minikoa.webhooks.tables import ATTEMPTS, EVENTS, HOOKS, OUTBOX
-from tests.receiver import NOTE
+from tests.receiver import NOTE, AppFactory
+
+
+@pytest.fixture
+def sqlite_app(tmp_path, receiver):
+    """Apps on SQLite files in tmp_path only: for what these tests read in the file itself."""
+    factory = AppFactory(tmp_path)
+    yield factory
+    receiver.release()
+    factory.close()
 
 #: The tables as minikoa created them by hand before they were ``minikoa.db`` specs.
 LEGACY = [
@@ -41,8 +52,8 @@ def _schema(path) -> list[tuple[str, str]]:
         conn.close()
 
 
-def test_reading_app_webhooks_does_nothing_and_build_sets_them_up(make_app, tmp_path):
-    app = make_app(build=False)
+def test_reading_app_webhooks_does_nothing_and_build_sets_them_up(sqlite_app, tmp_path):
+    app = sqlite_app(build=False)
     hooks = app.webhooks
     assert hooks is app.webhooks and not hooks.ready
     assert app._db is None and not (tmp_path / "w.db").exists()  # no database opened, no table made
@@ -64,7 +75,7 @@ def test_a_method_on_an_app_not_built_sets_the_webhooks_up_first(make_app, recei
     assert [h["id"] for h in app.webhooks.list()][1] == hook["id"]
 
 
-def test_a_database_made_by_earlier_versions_syncs_unchanged_and_delivers(make_app, receiver, tmp_path):
+def test_a_database_made_by_earlier_versions_syncs_unchanged_and_delivers(sqlite_app, receiver, tmp_path):
     path = tmp_path / "w.db"
     conn = sqlite3.connect(path)
     for statement in LEGACY:
@@ -79,7 +90,7 @@ def test_a_database_made_by_earlier_versions_syncs_unchanged_and_delivers(make_a
     conn.close()
     before = _schema(path)
 
-    app = make_app()
+    app = sqlite_app()
     assert _schema(path) == before  # nothing altered, nothing added
     (hit,) = receiver.wait_for(1, "/left")
     assert hit.id == "msg_left" and hit.json() == {"left": True}

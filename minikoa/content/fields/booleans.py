@@ -16,18 +16,19 @@ _TRUE = frozenset({"true", "1", "t"})
 _FALSE = frozenset({"false", "0", "f"})
 
 
-def cast_boolean(value: Any) -> int:
-    """A filter value as the column stores it: 1 or 0 (``true``, ``t``, ``1``; ``false``, ``f``, ``0``)."""
+def cast_boolean(value: Any) -> bool:
+    """A filter value as a boolean (``true``, ``t``, ``1``; ``false``, ``f``, ``0``): a real boolean, which
+    SQLite stores as 1 or 0 and a database with a boolean type compares with its own."""
     if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, int) and value in (0, 1):
         return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
     if isinstance(value, str):
         text = value.strip().lower()
         if text in _TRUE:
-            return 1
+            return True
         if text in _FALSE:
-            return 0
+            return False
     raise BadValue
 
 
@@ -56,7 +57,7 @@ class BooleanField(ScalarField):
         return run.type_error(path, "boolean", value)
 
     def to_db(self, value: Any) -> Any:
-        return 1 if value else 0
+        return bool(value)  # SQLite stores 1 or 0; a boolean column takes it as it is
 
     def value_schema(self, attr: AttributeView, refs: SchemaRefs, input: bool) -> JSONSchema:
         return {"type": "boolean"}

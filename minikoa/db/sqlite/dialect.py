@@ -16,6 +16,8 @@ class SQLiteDialect(Dialect):
     max_params = 900
     true = "1"
     false = "0"
+    #: no row locks: ``BEGIN IMMEDIATE`` takes the database's write lock instead
+    row_locks = False
     # Storage classes, which tables made by earlier versions already use: changing
     # these would make every existing table look changed.
     column_types = {
@@ -30,6 +32,9 @@ class SQLiteDialect(Dialect):
     def limit_offset(self, limit: int | None, offset: int) -> tuple[str, list[int]]:
         # SQLite needs a LIMIT for an OFFSET: the largest integer stands for none.
         return " LIMIT ? OFFSET ?", [2**63 - 1 if limit is None else limit, offset]
+
+    def order_by(self, expr: str, desc: bool) -> str:
+        return f"{expr} {'DESC' if desc else 'ASC'}"  # NULLs are already the smallest values
 
     @staticmethod
     def glob_escape(value: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, Server
+from tests.conftest import FIXTURES, Server, new_schema
 
 from .recording import DocumentIds, Request, Response, send
 
@@ -23,9 +23,30 @@ ARTICLE_SCHEMA = Path("src/api/article/content-types/article/schema.json")
 RICH = FIXTURES / "strapi-rich"
 
 
-def start(project: Path, database: Path) -> Server:
-    return Server(f'minikoa.wsgi:create_app("{project}")', workers=1,
-                  env={"DATABASE_FILENAME": str(database)})
+def start(project: Path, database: Path, request: pytest.FixtureRequest | None = None) -> Server:
+    """gunicorn serving ``project`` on the SQLite file ``database``, or, where ``request`` is a fixture
+    parametrized ``"postgres"``, on a PostgreSQL schema of its own: configured by Strapi's environment
+    variables only, as a project moves to PostgreSQL without changing a file."""
+    env = {"DATABASE_FILENAME": str(database)}
+    if request is not None and request.param == "postgres":
+        connection = new_schema(request.getfixturevalue("postgres_server"))
+        env = {"DATABASE_CLIENT": "postgres", "DATABASE_URL": connection["connection"]["connectionString"],
+               "DATABASE_SCHEMA": connection["connection"]["schema"]}
+    return Server(f'minikoa.wsgi:create_app("{project}")', workers=1, env=env)
+
+
+def check_stored(server: Server, table: str, rows: int) -> None:
+    """The seed is in the database the server was given: on PostgreSQL, ``rows`` rows or more (drafts and
+    published versions) in its schema's ``table``
+    (so a replay that passes has really run on PostgreSQL); on SQLite, nothing to check."""
+    schema = server.env.get("DATABASE_SCHEMA")
+    if schema is None:
+        return
+    import psycopg
+
+    with psycopg.connect(server.env["DATABASE_URL"]) as conn:
+        found = conn.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchone()
+    assert found is not None and found[0] >= rows
 
 
 def post(port: int, path: str, payload: dict) -> Response:
@@ -66,46 +87,51 @@ class Served:
         self.seed: tuple[list[str], list[str]] = ([], [])   # our documentIds: categories, articles
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """The contract project on a fresh database, seeded as the recording's (3 categories, 20 articles)."""
-    server = start(PROJECT, tmp_path_factory.mktemp("contract") / "data.db")
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def seeded(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Served]:
+    """The contract project on a fresh database (SQLite, then PostgreSQL), seeded as the recording's
+    (3 categories, 20 articles)."""
+    server = start(PROJECT, tmp_path_factory.mktemp("contract") / "data.db", request)
     try:
         served = Served(server)
         served.seed = seed(server.port)
+        check_stored(server, "articles", 20)
         yield served
     finally:
         server.stop()
 
 
-@pytest.fixture(scope="module")
-def draft_and_publish(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """The same project with ``draftAndPublish: true`` on article, on a fresh, empty database."""
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def draft_and_publish(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Served]:
+    """The same project with ``draftAndPublish: true`` on article, on a fresh, empty database (SQLite, then
+    PostgreSQL)."""
     root = tmp_path_factory.mktemp("contract-dp")
     project = root / "project"
     shutil.copytree(PROJECT, project, ignore=shutil.ignore_patterns(".tmp", "__pycache__"))
     schema = json.loads((project / ARTICLE_SCHEMA).read_text())
     schema["options"]["draftAndPublish"] = True
     (project / ARTICLE_SCHEMA).write_text(json.dumps(schema, indent=2) + "\n")
-    server = start(project, root / "dp.db")
+    server = start(project, root / "dp.db", request)
     try:
         yield Served(server)
     finally:
         server.stop()
 
 
-@pytest.fixture(scope="module")
-def auth_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def auth_project(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Served]:
     """The project as recorded for auth/ (PROJECT with AUTH_OVERLAY), seeded as the recording's, with
-    users-permissions' defaults (10 requests a minute on /auth, a development JWT secret)."""
+    users-permissions' defaults (10 requests a minute on /auth, a development JWT secret), on SQLite, then
+    PostgreSQL (where the rate limits' counters live too)."""
     root = tmp_path_factory.mktemp("contract-auth")
     project = root / "project"
     shutil.copytree(PROJECT, project, ignore=shutil.ignore_patterns(".tmp", "__pycache__"))
     shutil.copytree(AUTH_OVERLAY, project, dirs_exist_ok=True, ignore=shutil.ignore_patterns("README.md"))
-    server = start(project, root / "auth.db")
+    server = start(project, root / "auth.db", request)
     try:
         served = Served(server)
         served.seed = seed(server.port)
+        check_stored(server, "articles", 20)
         yield served
     finally:
         server.stop()
@@ -123,17 +149,18 @@ def rich_seed(url: str) -> dict:
     return state
 
 
-@pytest.fixture(scope="module")
-def rich(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """The rich project on a fresh database, seeded by the recording's seed; the recorded seed's
-    documentIds (``seed-state.json``) mapped to ours by name."""
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def rich(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Served]:
+    """The rich project on a fresh database (SQLite, then PostgreSQL), seeded by the recording's seed; the
+    recorded seed's documentIds (``seed-state.json``) mapped to ours by name."""
     root = tmp_path_factory.mktemp("contract-rich")
     project = root / "project"
     shutil.copytree(RICH / "project", project, ignore=shutil.ignore_patterns(".tmp", "__pycache__"))
-    server = start(project, root / "rich.db")
+    server = start(project, root / "rich.db", request)
     try:
         served = Served(server)
         ours = rich_seed(server.url)
+        check_stored(server, "tags", len(ours["tags"]))
         recorded = json.loads((RICH / "seed-state.json").read_text())
         for plural in ("tags", "makers", "products"):
             for name, document_id in recorded[plural].items():
