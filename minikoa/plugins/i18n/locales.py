@@ -125,9 +125,18 @@ class Locales:
         return [entry["code"] for entry in self.list()]
 
     def ensure_default(self) -> None:
-        """Make the default locale if it is not there yet (the first start, or a new ``defaultLocale``)."""
-        if self.get(self.default) is None:
+        """Make the default locale if it is not there yet (the first start, or a new ``defaultLocale``).
+
+        Workers starting together may race to make it: the loser finds it made, which is no error.
+        """
+        if self.get(self.default) is not None:
+            return
+        try:
             self.create(self.default)
+        except ValidationError:
+            self._forget()
+            if self.get(self.default) is None:
+                raise
 
     def _remember(self, codes: Any) -> None:
         with self._lock:
