@@ -41,9 +41,13 @@ FAST: dict[str, Any] = {"allowPrivate": True, "schedule": [0.1, 0.2], "jitter": 
                         "pollInterval": 0.05, "shutdownDeadline": 2}
 
 
-def wait_until(predicate: Callable[[], Any], timeout: float = 5.0, interval: float = 0.01,
+def wait_until(predicate: Callable[[], Any], timeout: float = 30.0, interval: float = 0.01,
                message: str | Callable[[], str] = "condition") -> Any:
-    """Poll ``predicate`` until it returns something truthy (returned) or ``timeout`` seconds pass."""
+    """Poll ``predicate`` until it returns something truthy (returned) or ``timeout`` seconds pass.
+
+    The default timeout is a hang detector, not a speed check: on a busy machine a delivery can take
+    seconds.
+    """
     deadline = time.monotonic() + timeout
     for _ in range(int(timeout / interval) + 100):  # bounded in count as well as in time
         value = predicate()
@@ -171,7 +175,7 @@ class Receiver:
         with self._lock:
             return [hit for hit in self.hits_all if path is None or hit.path == path]
 
-    def wait_for(self, count: int, path: str | None = "/hook", timeout: float = 5.0) -> list[Hit]:
+    def wait_for(self, count: int, path: str | None = "/hook", timeout: float = 30.0) -> list[Hit]:
         """Wait until ``path`` (any path with None) got at least ``count`` requests; returns them all."""
         wait_until(lambda: len(self.hits(path)) >= count, timeout,
                    message=lambda: f"{count} request(s) to {path}, got {len(self.hits(path))}")

@@ -11,6 +11,7 @@ import time
 import pytest
 
 from minikoa.db import SQLiteDatabase as Database
+from tests.receiver import wait_until
 from tests.webhooks.test_dispatcher import note, rows
 
 
@@ -87,5 +88,8 @@ def test_a_forked_worker_delivers_with_its_own_threads(make_app, receiver):
         os.waitpid(pid, 0)
     assert status == 0
     note(app, "parent again")  # and the parent's dispatcher still works
-    hits = receiver.wait_for(3)
-    assert [h.json()["entry"]["text"] for h in hits] == ["parent", "child", "parent again"]
+    receiver.wait_for(3)
+    wait_until(lambda: "parent again" in [h.json()["entry"]["text"] for h in receiver.hits()])
+    texts = [h.json()["entry"]["text"] for h in receiver.hits()]
+    # At least once: under load a lease can run out mid-delivery and the row be sent again.
+    assert list(dict.fromkeys(texts)) == ["parent", "child", "parent again"]
