@@ -14,6 +14,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -119,15 +120,7 @@ class Server:
 
     def stop(self) -> str:
         """Stop the master and every worker (TERM, then KILL after 10 s); the server's output."""
-        if self.proc.poll() is None:
-            _signal_group(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
-        _signal_group(self.proc.pid, signal.SIGKILL)  # workers a dead master left behind, if any
-        if self.proc.poll() is None:
-            self.proc.wait()
+        stop_group(self.proc)
         if self._log.closed:
             return ""
         self._log.seek(0)
@@ -135,6 +128,20 @@ class Server:
         self._log.close()
         shutil.rmtree(self._folder, ignore_errors=True)
         return output
+
+
+def stop_group(proc: subprocess.Popen[Any]) -> None:
+    """End ``proc`` and everything in its session: TERM, KILL after 10 s, then KILL for anything a dead
+    leader left behind (gunicorn workers of a killed master)."""
+    if proc.poll() is None:
+        _signal_group(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+    _signal_group(proc.pid, signal.SIGKILL)
+    if proc.poll() is None:
+        proc.wait()
 
 
 def _signal_group(pid: int, sig: signal.Signals) -> None:

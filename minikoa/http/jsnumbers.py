@@ -19,8 +19,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
+
+from ..jsnumber import layout
 
 __all__ = ["js_float", "fix", "encode"]
 
@@ -49,21 +50,7 @@ def js_float(value: float) -> str:
         return "0"
     if value.is_integer() and abs(value) < _EXPONENT_FROM:
         return str(int(value))
-    sign = "-" if value < 0 else ""
-    # repr's digits are the shortest that read back as the same double, which is what JavaScript
-    # prints too; only the layout differs. value = 0.DIGITS * 10**point.
-    _, raw, exponent = Decimal(repr(abs(value))).as_tuple()
-    assert isinstance(exponent, int)  # finite
-    digits = "".join(map(str, raw)).rstrip("0")
-    point = len(raw) + exponent
-    if len(digits) <= point <= 21:
-        return sign + digits + "0" * (point - len(digits))
-    if 0 < point <= 21:
-        return sign + digits[:point] + "." + digits[point:]
-    if -6 < point <= 0:
-        return sign + "0." + "0" * -point + digits
-    mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-    return f"{sign}{mantissa}e{'+' if point > 0 else '-'}{abs(point - 1)}"
+    return layout(value)
 
 
 def fix(text: str) -> str | None:

@@ -10,7 +10,6 @@ so the run fails if one outlived its test.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import requests
 
-from tests.conftest import _STARTED, ROOT, _signal_group
+from tests.conftest import _STARTED, ROOT, stop_group
 
 #: Variables a project server must not inherit from the test run: the project's .env and config decide them.
 CLEAN = ("MINIKOA_ENV", "NODE_ENV", "DATABASE_FILENAME", "JWT_SECRET", "API_TOKEN_SALT", "APP_KEYS", "ADMIN_TOKEN",
@@ -71,15 +70,7 @@ class Command:
 
     def stop(self) -> str:
         """Stop the whole process group (TERM, KILL after 10 s); everything it printed."""
-        if self.proc.poll() is None:
-            _signal_group(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
-        _signal_group(self.proc.pid, signal.SIGKILL)
-        if self.proc.poll() is None:
-            self.proc.wait()
+        stop_group(self.proc)
         if not self._log.closed:
             self._output = self.output()
             self._log.close()

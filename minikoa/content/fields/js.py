@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal
 from typing import Any
+
+from ...jsnumber import layout
 
 __all__ = ["is_number", "js_integer", "js_typeof", "js_length", "js_regex", "js_to_number", "js_number",
            "int_text", "DIGITS"]
@@ -89,20 +90,7 @@ def js_number(value: int | float) -> str:
         return "Infinity" if value > 0 else "-Infinity"
     if value == 0:
         return "-0" if math.copysign(1, value) < 0 else "0"
-    sign = "-" if value < 0 else ""
-    # repr gives the shortest round-trip digits, as JS does; lay them out by ECMAScript's rules.
-    _, digits_tuple, exponent = Decimal(repr(abs(value))).as_tuple()
-    assert isinstance(exponent, int)  # finite, so never "n", "N" or "F"
-    digits = "".join(map(str, digits_tuple)).rstrip("0") or "0"
-    point = len("".join(map(str, digits_tuple))) + exponent  # value = 0.digits * 10**point
-    if len(digits) <= point <= 21:
-        return sign + digits + "0" * (point - len(digits))
-    if 0 < point <= 21:
-        return sign + digits[:point] + "." + digits[point:]
-    if -6 < point <= 0:
-        return sign + "0." + "0" * -point + digits
-    mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-    return f"{sign}{mantissa}e{'+' if point > 0 else '-'}{abs(point - 1)}"
+    return layout(value)
 
 
 def int_text(value: int) -> str:

@@ -38,7 +38,6 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import re
 import secrets
 import threading
@@ -52,6 +51,7 @@ from ...db import ColumnType as T
 from ...errors import ApplicationError, NotFoundError, UnauthorizedError
 from .api_token_input import DAY_MS, LIFESPANS, TYPES, UNSET, Problems, check_create, check_update
 from .auth import Auth
+from .dev_secrets import API_TOKEN_SALT
 from .lazy import Lazy
 from .permissions import FULL_ACCESS, Ability
 
@@ -86,49 +86,13 @@ _Tokens = list[dict[str, Any]]
 
 
 def configured_salt(config: Mapping[str, Any], environment: str) -> str | None:
-    """The salt the config's ``apiTokenSalt`` or ``API_TOKEN_SALT`` gives; None outside production when
-    neither does (one is then kept in ``.tmp``); a ValueError in production without one, writing nothing."""
-    salt = config.get("apiTokenSalt") or os.environ.get("API_TOKEN_SALT")
-    if salt:
-        if not isinstance(salt, str):
-            raise ValueError("users-permissions: apiTokenSalt must be a string")
-        return salt
-    if environment == "production":
-        raise ValueError("users-permissions: no API token salt in production: set API_TOKEN_SALT "
-                         "(or apiTokenSalt in config/plugins.py)")
-    return None
+    """The salt the config's ``apiTokenSalt`` or ``API_TOKEN_SALT`` gives (``dev_secrets.Secret.configured``)."""
+    return API_TOKEN_SALT.configured(config, environment)
 
 
 def salt_for(config: Mapping[str, Any], folder: Path, environment: str) -> str:
     """The salt: the config's ``apiTokenSalt``, ``API_TOKEN_SALT``, or (outside production) one kept in ``folder``."""
-    return configured_salt(config, environment) or _kept_salt(folder)
-
-
-def _kept_salt(folder: Path) -> str:
-    """The development salt in ``folder/api-token-salt``, made by the first process to ask."""
-    path = folder / "api-token-salt"
-    folder.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        made = secrets.token_urlsafe(32)
-        draft = folder / f".api-token-salt.{os.getpid()}.{secrets.token_hex(4)}"
-        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(made)
-        try:  # a link appears whole, and only once: the first process to get here makes the salt
-            os.link(draft, path)
-            log.warning("users-permissions: no API token salt configured; made one for development in %s "
-                        "(set API_TOKEN_SALT in production)", path)
-        except FileExistsError:
-            pass
-        except OSError as exc:  # a file system without hard links
-            raise ValueError(f"users-permissions: cannot keep an API token salt in {path} ({exc}): "
-                             "set API_TOKEN_SALT") from None
-        finally:
-            draft.unlink()
-    kept = path.read_text().strip()
-    if not kept:
-        raise ValueError(f"users-permissions: {path} is empty: delete it, or set API_TOKEN_SALT")
-    return kept
+    return API_TOKEN_SALT.resolve(config, folder, environment)
 
 
 def _iso(seconds: float) -> str:

@@ -17,8 +17,6 @@ project (``minikoa routes`` writes nothing).
 from __future__ import annotations
 
 import logging
-import os
-import secrets
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -27,6 +25,7 @@ from typing import Any
 import jwt as pyjwt
 
 from .auth import Auth, unauthorized
+from .dev_secrets import JWT_SECRET
 from .lazy import Lazy
 from .permissions import Permissions
 
@@ -43,43 +42,13 @@ CLOCK_LEEWAY = 5
 
 
 def configured_secret(config: Mapping[str, Any], environment: str) -> str | None:
-    """The JWT secret the config or ``JWT_SECRET`` gives; None outside production when neither does
-    (one is then kept in ``.tmp``); a ValueError in production without one, writing nothing."""
-    secret = config.get("jwtSecret") or os.environ.get("JWT_SECRET")
-    if secret:
-        if not isinstance(secret, str):
-            raise ValueError("users-permissions: jwtSecret must be a string")
-        return secret
-    if environment == "production":
-        raise ValueError("users-permissions: no JWT secret in production: set JWT_SECRET "
-                         "(or jwtSecret in config/plugins.py)")
-    return None
+    """The JWT secret the config or ``JWT_SECRET`` gives (``dev_secrets.Secret.configured``)."""
+    return JWT_SECRET.configured(config, environment)
 
 
 def secret_for(config: Mapping[str, Any], folder: Path, environment: str) -> str:
     """The JWT secret: the config's, ``JWT_SECRET``, or (outside production) one kept in ``folder``."""
-    return configured_secret(config, environment) or _kept_secret(folder)
-
-
-def _kept_secret(folder: Path) -> str:
-    """The development secret in ``folder/jwt-secret``, made by the first process to ask."""
-    path = folder / "jwt-secret"
-    folder.mkdir(parents=True, exist_ok=True)
-    try:  # the first process to get here writes it; every other reads it
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        for _ in range(50):  # the writer may not have finished: a short wait
-            text = path.read_text().strip()
-            if text:
-                return text
-            time.sleep(0.01)
-        raise ValueError(f"users-permissions: {path} is empty: delete it, or set JWT_SECRET") from None
-    made = secrets.token_urlsafe(48)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(made)
-    log.warning("users-permissions: no JWT secret configured; made one for development in %s "
-                "(set JWT_SECRET in production)", path)
-    return made
+    return JWT_SECRET.resolve(config, folder, environment)
 
 
 class Jwt:
